@@ -1,0 +1,203 @@
+"""The `budget-archive` command line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from archive.crawl import CrawlSummary
+
+ARCHIVE_OPTION = click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("archive"),
+    show_default=True,
+    help="Archive directory (archive.db and files/).",
+)
+PORTALS_OPTION = click.option(
+    "--portals",
+    "portals_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Portal configuration file (default: the bundled crawler/portals.toml).",
+)
+STATES = click.Choice(["initial", "revised"])
+DEMO_PORTAL_PORT = 8737
+
+console = Console(stderr=True)
+
+
+@click.group()
+@click.version_option(package_name="budget-archive")
+def cli() -> None:
+    """Archival crawler for published government budgets (预算) and final accounts (决算)."""
+
+
+@cli.command()
+@PORTALS_OPTION
+def portals(portals_file: str | None) -> None:
+    """List the configured portals and their sections.
+
+    Example: budget-archive portals
+    """
+    from crawler.portals import load_portals
+
+    table = Table("portal", "name", "section", "family", "list URL")
+    for portal in load_portals(portals_file).values():
+        for i, section in enumerate(portal.sections):
+            table.add_row(
+                portal.id if i == 0 else "",
+                portal.name if i == 0 else "",
+                section.id,
+                section.family,
+                section.url,
+            )
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("portal_ids", nargs=-1)
+@ARCHIVE_OPTION
+@PORTALS_OPTION
+@click.option("--demo-url", default=None, help="Where the demo portal listens (DEMO_PORTAL_URL).")
+@click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
+def crawl(
+    portal_ids: tuple[str, ...],
+    archive_dir: Path,
+    portals_file: str | None,
+    demo_url: str | None,
+    verbose: int,
+) -> None:
+    """Crawl configured portals (all when none is named) into the archive.
+
+    Repeated runs are incremental: known pages are revisited, unchanged files answer 304,
+    and what changed becomes events.
+
+    Example: budget-archive crawl demo --archive ./archive
+    """
+    summary = _crawl(portal_ids, archive_dir, portals_file, demo_url, verbose)
+    if not summary.status.startswith("finished"):
+        raise click.ClickException(f"crawl {summary.crawl_id} {summary.status}")
+
+
+def _crawl(
+    portal_ids: tuple[str, ...],
+    archive_dir: Path,
+    portals_file: str | None,
+    demo_url: str | None,
+    verbose: int,
+) -> CrawlSummary:
+    from archive.crawl import run_crawl
+
+    level = ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]
+    started = time.monotonic()
+    try:
+        summary = run_crawl(
+            portal_ids,
+            archive_dir,
+            portals_file=portals_file,
+            demo_url=demo_url,
+            log_level=level,
+            console=console,
+        )
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    row = summary.row
+    events = _event_counts(archive_dir, summary.crawl_id)
+    console.print(
+        f"crawl {summary.crawl_id} {summary.status} in {time.monotonic() - started:.1f} s: "
+        f"{row.get('disclosures_seen', 0)} disclosures, {row.get('files_downloaded', 0)} files "
+        f"downloaded, {row.get('files_not_modified', 0)} not modified, "
+        f"{row.get('files_new', 0)} new versions, {row.get('problems', 0)} problems; events: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none")
+    )
+    return summary
+
+
+def _event_counts(archive_dir: Path, crawl_id: int) -> dict[str, int]:
+    from archive.recorder import Archive
+
+    db = Archive.shared(archive_dir).db
+    return dict(
+        db.execute(
+            "select type, count(*) from events where crawl_id = ? group by type", [crawl_id]
+        ).fetchall()
+    )
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(archive_dir: Path, host: str, port: int) -> None:
+    """Serve the archive read-only in Datasette, described by metadata.json.
+
+    Example: budget-archive serve --archive ./archive --port 8001
+    """
+    from archive.publish import serve as serve_archive
+
+    if not (archive_dir / "archive.db").exists():
+        raise click.ClickException(f"no archive at {archive_dir} (run `budget-archive crawl`)")
+    serve_archive(archive_dir, host=host, port=port)
+
+
+@cli.group()
+def portal() -> None:
+    """The bundled demo portal."""
+
+
+@portal.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=DEMO_PORTAL_PORT, show_default=True, type=int)
+@click.option("--state", type=STATES, default="initial", show_default=True)
+def portal_serve(host: str, port: int, state: str) -> None:
+    """Serve the demo portal alone (Ctrl-C stops it).
+
+    Example: budget-archive portal serve --port 8737 --state revised
+    """
+    from archive.demo.server import serve as serve_portal
+
+    console.print(f"demo portal ({state}) at http://{host}:{port}/")
+    serve_portal(host, port, state)
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option(
+    "--state",
+    type=STATES,
+    default="initial",
+    show_default=True,
+    help="Which day of the demo portal to serve: initial, or revised (a day later).",
+)
+@click.option("--portal-port", default=DEMO_PORTAL_PORT, show_default=True, type=int)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+@click.option("--no-serve", is_flag=True, help="Stop after the crawl.")
+@click.option("-v", "--verbose", count=True)
+def demo(
+    archive_dir: Path, state: str, portal_port: int, port: int, no_serve: bool, verbose: int
+) -> None:
+    """Start the demo portal, crawl it into the archive, serve the archive in Datasette.
+
+    Run it twice in the same directory to see revision tracking:
+
+    Example: budget-archive demo --no-serve && budget-archive demo --state revised
+    """
+    from archive.demo.server import DemoPortal
+
+    with DemoPortal(port=portal_port, state=state) as site:
+        console.print(f"demo portal ({state}) at {site.url}/")
+        summary = _crawl(("demo",), archive_dir, None, site.url, verbose)
+    if not summary.status.startswith("finished"):
+        raise click.ClickException(f"crawl {summary.crawl_id} {summary.status}")
+    if not no_serve:
+        from archive.publish import serve as serve_archive
+
+        serve_archive(archive_dir, host="127.0.0.1", port=port)

@@ -1,0 +1,159 @@
+"""Running the spiders of the chosen portals in one process, as one crawl of the archive."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+
+from archive.recorder import Archive
+from crawler.portals import Portal, load_portals
+
+
+@dataclass
+class CrawlSummary:
+    crawl_id: int
+    status: str
+    row: dict[str, Any]
+    per_portal: dict[str, Counter] = field(default_factory=dict)
+
+
+def project_settings(**overrides: Any) -> Settings:
+    """The project's Scrapy settings, wherever the command runs (no scrapy.cfg needed)."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for key, value in overrides.items():
+        if value is not None:
+            settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def select_portals(
+    portal_ids: Iterable[str], portals_file: str | None = None, demo_url: str | None = None
+) -> list[Portal]:
+    configured = load_portals(portals_file, demo_url)
+    ids = list(portal_ids) or list(configured)
+    unknown = [p for p in ids if p not in configured]
+    if unknown:
+        raise KeyError(f"unknown portal(s): {', '.join(unknown)}; known: {', '.join(configured)}")
+    return [configured[p] for p in ids]
+
+
+class _Progress:
+    """Per-portal counts, updated live as items and problems come in."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+        self.live: Live | None = None
+
+    def table(self) -> Table:
+        table = Table(title="crawl progress", show_lines=False)
+        for col in (
+            "portal",
+            "pages",
+            "disclosures",
+            "files downloaded",
+            "not modified",
+            "problems",
+        ):
+            table.add_column(col, justify="right" if col != "portal" else "left")
+        for portal, c in sorted(self.counts.items()):
+            table.add_row(
+                portal,
+                str(c["pages"]),
+                str(c["disclosures"]),
+                str(c["downloaded"]),
+                str(c["not_modified"]),
+                str(c["problems"]),
+            )
+        return table
+
+    def connect(self, crawler: Any) -> None:
+        def on_item(item: Any, response: Any, spider: Any) -> None:
+            c = self.counts[item.portal_id]
+            c["disclosures"] += 1
+            for outcome in item.results.values():
+                if not outcome.get("ok"):
+                    c["problems"] += 1
+                elif outcome.get("status") == "not_modified":
+                    c["not_modified"] += 1
+                else:
+                    c["downloaded"] += 1
+            self.refresh()
+
+        def on_response(response: Any, request: Any, spider: Any) -> None:
+            portal = request.meta.get("portal_id")
+            if portal:
+                self.counts[portal]["pages"] += 1
+                self.refresh()
+
+        crawler.signals.connect(on_item, signal=signals.item_scraped)
+        crawler.signals.connect(on_response, signal=signals.response_received)
+
+    def refresh(self) -> None:
+        if self.live:
+            self.live.update(self.table())
+
+
+def run_crawl(
+    portal_ids: Iterable[str],
+    archive_dir: Path,
+    *,
+    portals_file: str | None = None,
+    demo_url: str | None = None,
+    log_level: str = "WARNING",
+    console: Console | None = None,
+) -> CrawlSummary:
+    """Crawl the portals (all configured when none named) into the archive; blocks."""
+    console = console or Console(stderr=True)
+    portals = select_portals(portal_ids, portals_file, demo_url)
+    archive = Archive.shared(archive_dir)
+    crawl_id = archive.start_crawl([p.id for p in portals])
+    settings = project_settings(
+        ARCHIVE_DIR=str(archive.root),
+        ARCHIVE_CRAWL_ID=crawl_id,
+        PORTALS_FILE=portals_file,
+        DEMO_PORTAL_URL=demo_url,
+        LOG_LEVEL=log_level,
+    )
+    process = CrawlerProcess(settings)
+    loader = SpiderLoader.from_settings(settings)
+    families: dict[str, list[str]] = defaultdict(list)
+    for portal in portals:
+        for family in portal.families():
+            families[family].append(portal.id)
+    progress = _Progress(console)
+    crawlers = []
+    for family, ids in sorted(families.items()):
+        crawler = process.create_crawler(loader.load(family))
+        progress.connect(crawler)
+        crawlers.append(crawler)
+        process.crawl(crawler, portal=",".join(ids))
+    status = "finished"
+    try:
+        with Live(progress.table(), console=console, refresh_per_second=4, transient=False) as live:
+            progress.live = live
+            process.start()
+    except BaseException:
+        status = "failed"
+        raise
+    finally:
+        stats = {c.spider.name: c.stats.get_stats() for c in crawlers if c.spider}
+        reasons = {s.get("finish_reason") for s in stats.values()}
+        if status == "finished" and reasons - {"finished"}:
+            status = "incomplete: " + ", ".join(sorted(str(r) for r in reasons - {"finished"}))
+        row = archive.finish_crawl(crawl_id, status, stats)
+        logging.getLogger(__name__).info("crawl %s %s", crawl_id, status)
+    return CrawlSummary(crawl_id, status, row, dict(progress.counts))

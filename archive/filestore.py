@@ -1,0 +1,84 @@
+"""Content-addressed storage of archived files.
+
+A file lives at `files/<first two hex digits>/<sha256>.<ext>` below the archive directory.
+A stored file is never overwritten or deleted: writing content that is already there is a
+no-op, and a new file appears only by an atomic rename of a complete temporary file, so a
+crash mid-write leaves at most a stray `*.tmp`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# (magic prefix, kind, extension)
+_MAGIC: list[tuple[bytes, str, str]] = [
+    (b"%PDF-", "pdf", "pdf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole", "bin"),  # .doc / .xls (OLE2)
+    (b"PK\x03\x04", "zip", "zip"),  # .docx / .xlsx / .zip
+    (b"Rar!", "rar", "rar"),
+]
+
+
+def sniff_kind(body: bytes) -> tuple[str, str]:
+    """Return (kind, extension) of a file from its first bytes, ignoring its name.
+
+    PDF readers accept `%PDF-` within the first 1024 bytes, so do we.
+    """
+    head = body[:1024]
+    if b"%PDF-" in head:
+        return "pdf", "pdf"
+    for magic, kind, ext in _MAGIC:
+        if head.startswith(magic):
+            return kind, ext
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<head", b"<script", b"<meta", b"<body")):
+        return "html", "html"
+    return "other", "bin"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    kind: str
+    path: str  # relative to the archive directory
+    created: bool  # False when the content was already stored
+
+
+class FileStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def relpath(self, sha256: str, ext: str) -> str:
+        return f"files/{sha256[:2]}/{sha256}.{ext}"
+
+    def exists(self, relpath: str) -> bool:
+        return (self.root / relpath).is_file()
+
+    def put(self, body: bytes) -> StoredFile:
+        sha = hashlib.sha256(body).hexdigest()
+        kind, ext = sniff_kind(body)
+        rel = self.relpath(sha, ext)
+        target = self.root / rel
+        if target.is_file():
+            return StoredFile(sha, len(body), kind, rel, created=False)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o444)
+            # link() fails rather than replace when the target appeared meanwhile.
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                return StoredFile(sha, len(body), kind, rel, created=False)
+        finally:
+            os.unlink(tmp)
+        return StoredFile(sha, len(body), kind, rel, created=True)

@@ -1,0 +1,77 @@
+"""Finding the attachments a detail page offers, in every form portals use.
+
+- plain links: `<a href="./P0…pdf">`, Hanweb `downfile.jsp?…filename=….pdf`, `/cmsres/….pdf`;
+- TRS `onclick="downloadFj('名称.pdf','./W0…pdf')"` with no href;
+- TRS attachments injected by a script variable: `var hasFJ = '<a href=…>…</a><BR/>…'`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from parsel import Selector
+
+DOCUMENT_EXTENSIONS = (".pdf", ".xls", ".xlsx", ".doc", ".docx", ".wps", ".et", ".zip", ".rar")
+
+_DOWNLOAD_FJ = re.compile(r"downloadFj\(\s*'([^']*)'\s*,\s*'([^']+)'\s*\)")
+_SCRIPT_VAR_HTML = re.compile(r"var\s+hasFJ\s*=\s*'((?:[^'\\]|\\.)*)'", re.S)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    name: str
+
+
+def _looks_like_document(url: str, name: str) -> bool:
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    if path.endswith(DOCUMENT_EXTENSIONS):
+        return True
+    # download scripts: downfile.jsp?filename=x.pdf, download.do?fileName=…
+    for values in parse_qs(parts.query).values():
+        if any(v.lower().endswith(DOCUMENT_EXTENSIONS) for v in values):
+            return True
+    return name.strip().lower().endswith(DOCUMENT_EXTENSIONS) and "download" in path
+
+
+def _clean_name(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(text or "")).strip()
+
+
+def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
+    """Attachments of a detail page, in page order, each URL once."""
+    found: dict[str, Attachment] = {}
+
+    def add(href: str, name: str) -> None:
+        href = html.unescape(href.strip())
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            return
+        url = urljoin(base_url, href)
+        name = _clean_name(name) or url.rsplit("/", 1)[-1]
+        if _looks_like_document(url, name) and url not in found:
+            found[url] = Attachment(url, name)
+
+    for a in sel.css("a"):
+        text = " ".join(a.css("::text").getall())
+        href = a.attrib.get("href")
+        if href:
+            add(href, a.attrib.get("title") or text)
+        onclick = a.attrib.get("onclick", "")
+        for m in _DOWNLOAD_FJ.finditer(onclick):
+            add(m.group(2), m.group(1) or text)
+
+    for script in sel.css("script::text").getall():
+        for m in _SCRIPT_VAR_HTML.finditer(script):
+            fragment = re.sub(r"\\(.)", r"\1", m.group(1))  # JS string escapes
+            inner = Selector(text=fragment or "<p></p>")
+            for a in inner.css("a"):
+                if a.attrib.get("href"):
+                    add(
+                        a.attrib["href"],
+                        a.attrib.get("title") or " ".join(a.css("::text").getall()),
+                    )
+    return list(found.values())

@@ -1,0 +1,75 @@
+"""What a disclosure is, guessed from its title and the dates a portal prints."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_BUDGET = re.compile(r"预\s*算")
+_FINAL = re.compile(r"决\s*算")
+# Titles that mention budgets but are not budget disclosures.
+_NOT_DISCLOSURE = re.compile(
+    r"采购|招标|投标|中标|成交|比选|询价|招聘|聘用|录用|遴选|选调|考试|执行情况|执行审计|"
+    r"绩效评价|绩效自评|评审|预算管理办法|编制工作|通知$"
+)
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_YEAR_ANY = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_SCOPE_UNIT = re.compile(r"单位(预|决)算")
+_UNIT_PREFIX = re.compile(r"^(关于)?(公开)?")
+
+
+@dataclass(frozen=True)
+class TitleFacts:
+    is_disclosure: bool
+    doc_type: str | None  # budget | final_account
+    year: int | None
+    unit_name: str | None
+    scope: str | None  # department | unit
+
+
+def normalize(text: str) -> str:
+    """NFKC, and runs of white space made one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def classify_title(title: str) -> TitleFacts:
+    t = normalize(title)
+    budget, final = _BUDGET.search(t), _FINAL.search(t)
+    doc_type = None
+    if budget and final:
+        doc_type = "budget" if budget.start() < final.start() else "final_account"
+    elif budget:
+        doc_type = "budget"
+    elif final:
+        doc_type = "final_account"
+    is_disclosure = doc_type is not None and not _NOT_DISCLOSURE.search(t)
+    m = _YEAR.search(t) or _YEAR_ANY.search(t)
+    year = int(m.group(1)) if m else None
+    unit = None
+    if m and m.start() > 0:
+        unit = _UNIT_PREFIX.sub("", t[: m.start()]).strip(" -—_:：、")
+        unit = unit or None
+    scope = None
+    if doc_type:
+        scope = "unit" if _SCOPE_UNIT.search(t) else "department"
+    return TitleFacts(is_disclosure, doc_type, year, unit, scope)
+
+
+_DATE_PATTERNS = [
+    re.compile(r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"),
+]
+
+
+def parse_date(text: str | None) -> str | None:
+    """ISO date from `2026-03-02`, `2026年3月2日`, `2026/3/2 09:30`; None when absent."""
+    if not text:
+        return None
+    t = normalize(text)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(t)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None

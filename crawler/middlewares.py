@@ -1,0 +1,45 @@
+"""Recognising block pages, so they are recorded as blocked and never archived."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.problems import BlockedFetch
+
+BLOCK_STATUSES = {412, 521}
+_CHALLENGE = re.compile(
+    rb"__jsl_clearance|acw_sc__v2|_waf_|cf-chl|challenge-platform|"
+    rb"\xe5\xae\x89\xe5\x85\xa8\xe9\xaa\x8c\xe8\xaf\x81|"  # 安全验证
+    rb"\xe8\xae\xbf\xe9\x97\xae\xe9\xaa\x8c\xe8\xaf\x81|"  # 访问验证
+    rb"enable javascript|\xe8\xaf\xb7\xe5\xbc\x80\xe5\x90\xaf ?javascript",  # 请开启JavaScript
+    re.I,
+)
+_REDIRECT_SCRIPT = re.compile(rb"document\.cookie\s*=.*?(location\.(reload|href|replace))", re.S)
+
+
+def block_reason(response: Response) -> str | None:
+    """Why a response looks like a block page, or None."""
+    if response.status in BLOCK_STATUSES:
+        return f"HTTP {response.status}"
+    ctype = response.headers.get(b"Content-Type", b"").lower()
+    body = response.body
+    if b"html" not in ctype and not body[:200].lstrip().lower().startswith((b"<", b"<!")):
+        return None
+    if len(body) > 16_384 or b"<a " in body.lower():
+        return None  # a real page with links, not an interstitial
+    if _CHALLENGE.search(body):
+        return "JavaScript challenge"
+    if _REDIRECT_SCRIPT.search(body):
+        return "cookie-setting redirect script"
+    return None
+
+
+class BlockDetectionMiddleware:
+    def process_response(self, request: Request, response: Response) -> Response:
+        reason = block_reason(response)
+        if reason:
+            raise BlockedFetch(request.url, response.status, reason)
+        return response

@@ -1,0 +1,66 @@
+"""Scrapy settings for budget-archive.
+
+Polite by default toward real portals: a User-Agent naming the project and a contact URL,
+robots.txt obeyed, at most two requests at a time per domain with AutoThrottle. A portal's
+own entry in portals.toml may loosen this (only the local demo portal does).
+"""
+
+from crawler.browser import chromium_launch_options
+
+BOT_NAME = "budget-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    "budget-archive/0.1 (+https://github.com/budget-archive/budget-archive;"
+    " archival crawler of published government budgets)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# --- the archive ---------------------------------------------------------------------
+# ARCHIVE_DIR: the archive directory (archive.db + files/).
+ARCHIVE_DIR = "archive"
+# ARCHIVE_CRAWL_ID: set by `budget-archive crawl` so that all spiders of one run share one
+# crawl row; under plain `scrapy crawl` each spider opens (and closes) its own.
+ARCHIVE_CRAWL_ID = None
+# ARCHIVE_MAX_FILE_SIZE: attachments larger than this are not downloaded (recorded as
+# `too_large`).
+ARCHIVE_MAX_FILE_SIZE = 200 * 1024 * 1024
+# PORTALS_FILE: portal configuration; None = the bundled crawler/portals.toml.
+PORTALS_FILE = None
+# DEMO_PORTAL_URL: where the bundled demo portal listens (None = $DEMO_PORTAL_URL or
+# http://127.0.0.1:8737).
+DEMO_PORTAL_URL = None
+
+ITEM_PIPELINES = {
+    "pipelines.files.ArchiveFilesPipeline": 100,
+    "pipelines.record.ArchiveRecordPipeline": 300,
+}
+# Downloads may be redirected (portals move files behind download scripts).
+MEDIA_ALLOW_REDIRECTS = True
+DOWNLOADER_MIDDLEWARES = {
+    # after decompression (590), before retries (550): sees the final body.
+    "crawler.middlewares.BlockDetectionMiddleware": 580,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunExtension": 500,
+}
+
+# --- browser (only for requests with meta["playwright"]; see crawler/spiders/rendered.py)
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = chromium_launch_options()
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

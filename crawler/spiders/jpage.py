@@ -1,0 +1,90 @@
+"""Hanweb jcms "jpage" sections: the first page's records sit in
+`<script type="text/xml"><datastore>…<record><![CDATA[…]]></record>`, further pages come
+from `/module/web/jpage/dataproxy.jsp?page=N&…` as the same XML."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin
+
+from parsel import Selector
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.classify import normalize
+from crawler.portals import Portal, Section
+from crawler.spiders.base import BudgetSpider
+
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", re.S)
+_TOTAL_RECORD = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
+_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
+_TOTAL_PAGE = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
+_DATE = re.compile(r"20\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?")
+
+
+def with_page(proxy_url: str, page: int) -> str:
+    if re.search(r"[?&]page=\d+", proxy_url):
+        return re.sub(r"([?&]page=)\d+", rf"\g<1>{page}", proxy_url)
+    return proxy_url + ("&" if "?" in proxy_url else "?") + f"page={page}"
+
+
+class JpageSpider(BudgetSpider):
+    name = "jpage"
+    family = "jpage"
+
+    def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
+        yield self.list_request(section.url, portal, section)
+
+    def records(self, response: Response, text: str) -> Iterator[Request]:
+        portal, section = self.section_for(response.meta)
+        for record in _RECORD.findall(text):
+            sel = Selector(text=record)
+            a = sel.css("a[href]")
+            if not a:
+                continue
+            title = normalize(a[0].attrib.get("title") or " ".join(a[0].css("::text").getall()))
+            date = _DATE.search(normalize(" ".join(sel.css("::text").getall())))
+            request = self.listed(
+                response, a[0].attrib["href"], title, date and date.group(0), portal, section
+            )
+            if request:
+                yield request
+
+    def parse_list(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value("budget/pages")
+        portal, section = self.section_for(response.meta)
+        text = response.text
+        yield from self.records(response, text)
+        proxy = _NEXTGROUP.search(text)
+        total, per_page = _TOTAL_RECORD.search(text), _PER_PAGE.search(text)
+        if not (proxy and total and per_page):
+            return
+        pages = math.ceil(int(total.group(1)) / max(1, int(per_page.group(1))))
+        proxy_url = urljoin(response.url, proxy.group(1).replace("&amp;", "&"))
+        for page in range(2, pages + 1):
+            yield self.list_request(
+                with_page(proxy_url, page),
+                portal,
+                section,
+                callback=self.parse_proxy,
+                meta={"proxy_url": proxy_url, "page": page},
+            )
+
+    def parse_proxy(self, response: Response) -> Iterator[Request]:
+        """One dataproxy.jsp answer; asks for any pages beyond those already requested."""
+        self.crawler.stats.inc_value("budget/pages")
+        portal, section = self.section_for(response.meta)
+        yield from self.records(response, response.text)
+        total_pages = _TOTAL_PAGE.search(response.text)
+        if total_pages:
+            for page in range(response.meta["page"] + 1, int(total_pages.group(1)) + 1):
+                yield self.list_request(
+                    with_page(response.meta["proxy_url"], page),
+                    portal,
+                    section,
+                    callback=self.parse_proxy,
+                    meta={"proxy_url": response.meta["proxy_url"], "page": page},
+                )

@@ -1,0 +1,67 @@
+"""TRS WCM sections: `index.html`, `index_1.html`, … whose page count exists only in a
+script (`createPageHTML(...)` or `var countPage = N`); details `…/tYYYYMMDD_N.html`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.classify import normalize
+from crawler.portals import Portal, Section
+from crawler.spiders.base import BudgetSpider
+
+# createPageHTML('page_div', 3, 0, 'index', 'html', 27): div, page count, current, name, ext
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*(?:'[^']*'\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](s?html?)['\"]"
+)
+_COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
+_DETAIL = re.compile(r"/t\d{8}_\d+\.s?html?$")
+_DATE = re.compile(r"20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\[\d{2}-\d{2}\]")
+
+
+def page_urls(list_url: str, text: str) -> list[str]:
+    """All list pages of a TRS section, read from the pagination script of one page."""
+    m = _CREATE_PAGE.search(text)
+    if m:
+        count, name, ext = int(m.group(1)), m.group(3), m.group(4)
+    else:
+        cm = _COUNT_PAGE.search(text)
+        if not cm:
+            return []
+        count = int(cm.group(1))
+        path = urlsplit(list_url).path.rsplit("/", 1)[-1] or "index.html"
+        stem, _, ext = path.partition(".")
+        name = re.sub(r"_\d+$", "", stem) or "index"
+        ext = ext or "html"
+    return [urljoin(list_url, f"{name}_{i}.{ext}") for i in range(1, count)]
+
+
+class TrsSpider(BudgetSpider):
+    name = "trs"
+    family = "trs"
+
+    def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
+        yield self.list_request(section.url, portal, section)
+
+    def parse_list(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value("budget/pages")
+        portal, section = self.section_for(response.meta)
+        for a in response.css("a[href]"):
+            href = a.attrib["href"]
+            if not _DETAIL.search(urlsplit(href).path):
+                continue
+            title = normalize(a.attrib.get("title") or " ".join(a.css("::text").getall()))
+            context = " ".join(a.xpath("./ancestor::li[1]//text()").getall())
+            date = _DATE.search(context)
+            request = self.listed(response, href, title, date and date.group(0), portal, section)
+            if request:
+                yield request
+        for url in page_urls(response.url, response.text):
+            yield self.list_request(url, portal, section)
+
+    def is_detail_url(self, url: str) -> bool:
+        return bool(_DETAIL.search(urlsplit(url).path))

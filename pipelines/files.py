@@ -1,0 +1,193 @@
+"""Attachment downloads through Scrapy's FilesPipeline, stored by SHA-256.
+
+Overrides only FilesPipeline's documented hooks:
+- `get_media_requests`: one request per attachment URL, conditional (If-None-Match /
+  If-Modified-Since from the newest stored version of that URL) so unchanged files are
+  not downloaded again, with the archive's size limit;
+- `media_to_download`: always ask the server (the conditional request decides);
+- `media_downloaded`: 304 → the stored version; 200 → check the bytes (an HTML page
+  saved as `.pdf` is an error, not a document), store by SHA-256, never overwriting;
+- `media_failed` / `item_completed`: every failure becomes a named problem in
+  `item.results`, so the crawl records it and goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.pipelines.files import FilesPipeline
+from twisted.python.failure import Failure
+
+from archive.filestore import sniff_kind
+from crawler.problems import AttachmentError, describe_failure
+from crawler.run import archive_for
+
+_PDF_NAME = re.compile(r"\.pdf$", re.I)
+
+
+def expects_pdf(url: str, name: str | None, content_type: str) -> bool:
+    """Whether the link promises a PDF (by its name, its URL or its Content-Type)."""
+    parts = urlsplit(url)
+    if _PDF_NAME.search(parts.path) or (name and _PDF_NAME.search(name.strip())):
+        return True
+    if any(_PDF_NAME.search(v) for vs in parse_qs(parts.query).values() for v in vs):
+        return True
+    return "application/pdf" in content_type
+
+
+def _html_title(body: bytes) -> str:
+    m = re.search(rb"<title[^>]*>(.*?)</title>", body[:4096], re.I | re.S)
+    if not m:
+        return ""
+    raw = m.group(1).strip()
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)[:100]
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+class ArchiveFilesPipeline(FilesPipeline):
+    def __init__(self, store_uri: str, *, crawler: Crawler):
+        super().__init__(store_uri, crawler=crawler)
+        self.archive = archive_for(crawler)
+        self.max_size = crawler.settings.getint("ARCHIVE_MAX_FILE_SIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveFilesPipeline:
+        # Files go into the archive directory; FILES_STORE is not a separate setting here.
+        return cls(str(archive_for(crawler).root), crawler=crawler)
+
+    def get_media_requests(self, item: Any, info: Any) -> list[Request]:
+        adapter = ItemAdapter(item)
+        requests = []
+        for url in adapter.get("file_urls") or []:
+            headers = {"Referer": adapter.get("url")}
+            meta: dict[str, Any] = {"download_maxsize": self.max_size}
+            known = self.archive.validators(url)
+            if known:
+                meta["known_sha256"] = known.sha256
+                if known.etag:
+                    headers["If-None-Match"] = known.etag
+                if known.last_modified:
+                    headers["If-Modified-Since"] = known.last_modified
+            requests.append(Request(url, headers=headers, meta=meta))
+        return requests
+
+    def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
+        return None
+
+    async def media_downloaded(
+        self, response: Response, request: Request, info: Any, *, item: Any = None
+    ) -> dict[str, Any]:
+        stats = self.crawler.stats
+        known = request.meta.get("known_sha256")
+        if response.status == 304 and known:
+            stats.inc_value("budget/files_not_modified")
+            row = self.archive.db["files"].get(known)
+            return {
+                "url": request.url,
+                "status": "not_modified",
+                "ok": True,
+                "sha256": known,
+                "size": row["size"],
+                "kind": row["kind"],
+                "path": row["path"],
+                "content_type": row["content_type"],
+                **self._validators(response),
+            }
+        if response.status != 200:
+            raise AttachmentError(
+                f"http_{response.status}", f"HTTP {response.status}", response.status
+            )
+        body = response.body
+        if not body:
+            raise AttachmentError("empty", "empty body", response.status)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        name = self._name_of(item, request.url)
+        self._check_body(body, request.url, name, content_type)
+        stored = self.archive.files.put(body)
+        stats.inc_value("budget/files_downloaded")
+        if stored.created:
+            stats.inc_value("budget/files_stored")
+        return {
+            "url": request.url,
+            "status": "downloaded",
+            "ok": True,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "kind": stored.kind,
+            "path": stored.path,
+            "content_type": content_type or None,
+            **self._validators(response),
+        }
+
+    def _check_body(self, body: bytes, url: str, name: str | None, content_type: str) -> None:
+        """Refuse what is not the document the link promises."""
+        kind, _ = sniff_kind(body)
+        if kind == "html":
+            title = _html_title(body)
+            raise AttachmentError(
+                "not_pdf" if expects_pdf(url, name, content_type) else "html_page",
+                f"an HTML page ({content_type or 'no Content-Type'}, {len(body)} bytes)"
+                + (f": {title}" if title else ""),
+                200,
+            )
+        if kind != "pdf" and expects_pdf(url, name, content_type):
+            raise AttachmentError(
+                "not_pdf",
+                f"no %PDF- header ({content_type or 'no Content-Type'}, {len(body)} bytes)",
+                200,
+            )
+        return kind
+
+    @staticmethod
+    def _validators(response: Response) -> dict[str, Any]:
+        etag = response.headers.get(b"ETag")
+        last_modified = response.headers.get(b"Last-Modified")
+        lm = last_modified.decode("latin-1") if last_modified else None
+        if lm:
+            try:
+                parsedate_to_datetime(lm)
+            except (TypeError, ValueError):
+                lm = None
+        return {"etag": etag.decode("latin-1") if etag else None, "last_modified": lm}
+
+    @staticmethod
+    def _name_of(item: Any, url: str) -> str | None:
+        for att in ItemAdapter(item).get("attachments") or []:
+            if att.get("url") == url:
+                return att.get("name")
+        return None
+
+    def media_failed(self, failure: Failure, request: Request, info: Any) -> Any:
+        problem = describe_failure(failure)
+        raise AttachmentError(problem.kind, problem.detail, problem.http_status)
+
+    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+        adapter = ItemAdapter(item)
+        outcomes: dict[str, dict[str, Any]] = {}
+        files = []
+        for url, (ok, value) in zip(adapter.get("file_urls") or [], results, strict=True):
+            if ok:
+                outcomes[url] = value
+                files.append(value)
+            else:
+                problem = describe_failure(value)
+                outcomes[url] = {
+                    "ok": False,
+                    "kind": problem.kind,
+                    "http_status": problem.http_status,
+                    "detail": problem.detail,
+                }
+        adapter["files"] = files
+        adapter["results"] = outcomes
+        return item
