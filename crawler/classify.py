@@ -13,7 +13,7 @@ _NOT_DISCLOSURE = re.compile(
     r"采购|招标|投标|中标|成交|比选|询价|招聘|聘用|录用|遴选|选调|考试|执行情况|执行审计|"
     r"绩效评价|绩效自评|评审|预算管理办法|编制工作|通知$"
 )
-_YEAR = re.compile(r"(20\d{2})\s*年")
+_YEAR = re.compile(r"(2\s?0\s?\d\s?\d)\s*年")
 _YEAR_ANY = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _SCOPE_UNIT = re.compile(r"单位(预|决)算")
 _UNIT_PREFIX = re.compile(r"^(关于)?(公开)?")
@@ -45,7 +45,7 @@ def classify_title(title: str) -> TitleFacts:
         doc_type = "final_account"
     is_disclosure = doc_type is not None and not _NOT_DISCLOSURE.search(t)
     m = _YEAR.search(t) or _YEAR_ANY.search(t)
-    year = int(m.group(1)) if m else None
+    year = int(re.sub(r"\s", "", m.group(1))) if m else None
     unit = None
     if m and m.start() > 0:
         unit = _UNIT_PREFIX.sub("", t[: m.start()]).strip(" -—_:：、")

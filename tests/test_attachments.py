@@ -1,0 +1,69 @@
+from parsel import Selector
+
+from crawler.attachments import find_attachments
+from crawler.spiders.jpage import with_page
+from crawler.spiders.trs import page_urls
+
+BASE = "https://www.example.gov.cn/zwgk/ys/202603/t20260302_1.html"
+
+
+def urls(html: str) -> list[str]:
+    return [a.url for a in find_attachments(Selector(text=html), BASE)]
+
+
+def test_plain_link_downloadfj_and_script_variable():
+    html = """
+    <a href="./P020260302346748437806.pdf" oldsrc="/protect/x.pdf" title="甲.pdf">甲.pdf</a>
+    <a style="cursor: pointer;" onclick="downloadFj('乙.pdf','./W020260302356020551996.pdf')">乙.pdf</a>
+    <script>var hasFJ = '<a href="./P01.pdf">丙.pdf</a><BR/><a href=\\'./P02.xls\\'>丁.xls</a>'.split("<BR/>");</script>
+    <a href="/module/download/downfile.jsp?classid=0&amp;filename=25.pdf&amp;showname=x.pdf">x.pdf</a>
+    <a href="./t20260302_2.html">another page</a><a href="javascript:void(0)">print</a>
+    """
+    found = find_attachments(Selector(text=html), BASE)
+    assert [a.url.rsplit("/", 1)[-1] for a in found] == [
+        "P020260302346748437806.pdf",
+        "W020260302356020551996.pdf",
+        "downfile.jsp?classid=0&filename=25.pdf&showname=x.pdf",
+        "P01.pdf",
+        "P02.xls",
+    ]
+    assert [a.name for a in found][:2] == ["甲.pdf", "乙.pdf"]
+    assert found[3].name == "丙.pdf"
+
+
+def test_same_file_linked_twice_is_one_attachment():
+    assert len(urls('<a href="./a.pdf">a</a><a href="a.pdf">a again</a>')) == 1
+
+
+def test_real_trs_detail_pages(real_dir):
+    pages = {p.name: p.read_text("utf-8") for p in (real_dir / "html").glob("*.html")}
+    one = urls(pages["cq_czj_2026_detail_downloadFj.html"])
+    assert len(one) == 1 and one[0].endswith("/W020260302356020551996.pdf")
+    many = find_attachments(Selector(text=pages["cq_fgw_2026_detail_multi_attach.html"]), BASE)
+    assert len(many) == 7 and all(a.name.endswith("预算公开.pdf") for a in many)
+    assert urls(pages["cq_jtj_2026_detail_index_of_subpages.html"]) == []
+
+
+def test_trs_page_count_from_createpagehtml():
+    script = "<script>createPageHTML('page_div', 3, 0, 'index', 'html', 27);</script>"
+    assert page_urls("http://h/ys/index.html", script) == [
+        "http://h/ys/index_1.html",
+        "http://h/ys/index_2.html",
+    ]
+    assert page_urls("http://h/ys/", "createPageHTML(25, 1, 'index', 'shtml', 500)")[-1] == (
+        "http://h/ys/index_24.shtml"
+    )
+
+
+def test_trs_page_count_from_countpage():
+    assert page_urls("http://h/ys/index_3.html", "var countPage = 3//共多少页") == [
+        "http://h/ys/index_1.html",
+        "http://h/ys/index_2.html",
+    ]
+    assert page_urls("http://h/ys/index.html", "no script") == []
+
+
+def test_jpage_proxy_page_parameter():
+    url = "/module/web/jpage/dataproxy.jsp?page=1&appid=1&columnid=1201"
+    assert with_page(url, 3) == "/module/web/jpage/dataproxy.jsp?page=3&appid=1&columnid=1201"
+    assert with_page("/proxy.jsp?a=1", 2) == "/proxy.jsp?a=1&page=2"

@@ -1,0 +1,73 @@
+import pytest
+
+from crawler.classify import classify_title, parse_date
+
+
+@pytest.mark.parametrize(
+    "title, is_disclosure, doc_type, year, unit, scope",
+    [
+        ("演示市教育局2025年部门预算", True, "budget", 2025, "演示市教育局", "department"),
+        (
+            "演示市医疗保障事务中心2025年单位预算",
+            True,
+            "budget",
+            2025,
+            "演示市医疗保障事务中心",
+            "unit",
+        ),
+        (
+            "关于公开演示市教育局2023年度部门决算的说明",
+            True,
+            "final_account",
+            2023,
+            "演示市教育局",
+            "department",
+        ),
+        (
+            "重庆市财政局（本级）2026年单位预算公开",
+            True,
+            "budget",
+            2026,
+            "重庆市财政局(本级)",
+            "unit",
+        ),
+        ("演示市财政局2025年办公设备采购项目公开招标公告", False, None, 2025, "演示市财政局", None),
+        ("演示市教育局2025年公开招聘事业单位工作人员公告", False, None, 2025, "演示市教育局", None),
+        (
+            "演示市2024年预算执行情况和2025年预算草案的报告",
+            False,
+            "budget",
+            2024,
+            "演示市",
+            "department",
+        ),
+        ("2 0 2 5 年 部 门 预 算", True, "budget", 2025, None, "department"),
+    ],
+)
+def test_classify_title(title, is_disclosure, doc_type, year, unit, scope):
+    facts = classify_title(title)
+    assert facts.is_disclosure is is_disclosure
+    assert facts.doc_type == doc_type
+    assert facts.year == year
+    assert facts.unit_name == unit
+    assert facts.scope == scope
+
+
+def test_kangxi_radicals_are_normalised():
+    # ⽀ (U+2F40) is how Chromium-printed PDFs spell 支; titles copied from them keep it.
+    assert classify_title("演示市⼈民医院2025年单位预算").unit_name == "演示市人民医院"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("2026-03-02 09:52", "2026-03-02"),
+        ("2026年3月2日", "2026-03-02"),
+        ("发布时间：2025/4/1", "2025-04-01"),
+        ("[03-02]", None),
+        ("2025-13-40", None),
+        (None, None),
+    ],
+)
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
