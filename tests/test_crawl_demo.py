@@ -1,0 +1,200 @@
+"""End to end: the real demo portal on a local port, real crawls (the `budget-archive crawl`
+command in a subprocess: Scrapy, scrapy-playwright with Chromium), a real SQLite archive.
+
+The portal's own model (`Site.expected`) is the ground truth: the crawl must find every
+budget disclosure of every section and nothing else, and a second crawl of the portal's
+later day must yield exactly the three changes the portal made.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlite_utils
+
+from archive.demo.server import DemoPortal
+from archive.demo.site import build_site
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("chromium") or os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE")),
+    reason="needs Chromium for the browser-rendered section",
+)
+
+
+def run_crawl(archive: Path, portal: DemoPortal) -> subprocess.CompletedProcess:
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "demo",
+        "--archive",
+        str(archive),
+        "--demo-url",
+        portal.url,
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return done
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """Crawl the initial day, then the revised day, then the revised day again."""
+    archive = tmp_path_factory.mktemp("archive")
+    with DemoPortal(port=0, state="initial") as portal:
+        first = run_crawl(archive, portal)
+        requests_initial = list(portal.requests)
+        portal.state = "revised"
+        second = run_crawl(archive, portal)
+        requests_revised = list(portal.requests[len(requests_initial) :])
+        third = run_crawl(archive, portal)
+    db = sqlite_utils.Database(archive / "archive.db")
+    return {
+        "archive": archive,
+        "db": db,
+        "out": (first, second, third),
+        "requests": (requests_initial, requests_revised),
+    }
+
+
+def disclosures(db, where: str = "1", params=()) -> dict[str, dict]:
+    return {
+        path_of(r["url"]): r for r in db.query(f"select * from disclosures where {where}", params)
+    }
+
+
+def test_finds_every_budget_disclosure_and_nothing_else(crawled):
+    db, site = crawled["db"], build_site("initial")
+    found = disclosures(db, "first_crawl_id = 1")
+    expected = {e.path: e for e in site.expected}
+    assert sorted(found) == sorted(expected)
+    assert len(found) >= 40
+    assert (
+        {e.section for e in site.expected}
+        == {r["section"] for r in found.values()}
+        == {"trs", "jpage", "spa"}
+    )
+    for path, exp in expected.items():
+        row = found[path]
+        assert (row["title"], row["unit_name"], row["year"], row["doc_type"]) == (
+            exp.title,
+            exp.unit_name,
+            exp.year,
+            exp.doc_type,
+        ), path
+        if exp.parent_path:
+            parent = db["disclosures"].get(row["parent_id"]) if row["parent_id"] else None
+            assert parent and path_of(parent["url"]) == exp.parent_path
+    for noise in site.noise:
+        assert noise not in found
+
+
+def test_attachments_stored_by_sha256_with_errors_recorded(crawled):
+    db, archive, site = crawled["db"], crawled["archive"], build_site("initial")
+    rows = {
+        (path_of(r["page"]), path_of(r["url"])): r
+        for r in db.query(
+            "select d.url as page, a.* from attachments a join disclosures d on d.id = a.disclosure_id"
+            " where a.first_seen <= (select finished_at from crawls where id = 1)"
+        )
+    }
+    problems = {
+        (path_of(r["url"]), r["kind"])
+        for r in db.query("select * from fetch_problems where crawl_id = 1")
+    }
+    for exp in site.expected:
+        for att in exp.attachments:
+            row = rows[(exp.path, att.path)]
+            if att.outcome == "ok":
+                body = site.resources[att.path].body
+                file = db["files"].get(row["current_sha256"])
+                stored = archive / file["path"]
+                assert stored.read_bytes() == body
+                assert file["sha256"] in file["path"] and file["kind"] == "pdf"
+            else:
+                assert row["current_sha256"] is None and row["status"] == "failed"
+                assert (att.path, att.outcome) in problems
+    # a PDF linked from two pages is stored once
+    assert db["files"].count == len(
+        {r["current_sha256"] for r in rows.values() if r["current_sha256"]}
+    )
+
+
+def test_polite_to_the_portal(crawled):
+    initial, _ = crawled["requests"]
+    assert all("budget-archive" in (r.headers.get("User-Agent") or "") for r in initial)
+    paths = [r.path for r in initial]
+    assert "/robots.txt" in paths
+    assert not any(p.startswith("/private/") for p in paths)
+
+
+def test_second_crawl_records_exactly_the_three_changes(crawled):
+    db, site = crawled["db"], build_site("revised")
+    events = list(db.query("select * from events where crawl_id = 2 order by id"))
+    assert sorted(e["type"] for e in events) == ["published", "revised", "withdrawn"]
+    by_type = {e["type"]: e for e in events}
+    changes = site.changes
+    revised = db["attachments"].get(by_type["revised"]["attachment_id"])
+    assert path_of(revised["url"]) == changes["revised_file"]
+    assert by_type["revised"]["old_sha256"] != by_type["revised"]["new_sha256"]
+    gone = db["disclosures"].get(by_type["withdrawn"]["disclosure_id"])
+    assert path_of(gone["url"]) == changes["withdrawn_disclosure"] and gone["status"] == "withdrawn"
+    new = db["disclosures"].get(by_type["published"]["disclosure_id"])
+    assert path_of(new["url"]) == changes["new_disclosure"]
+
+    # the old version of the revised file is still stored and listed
+    versions = list(
+        db.query(
+            "select v.*, f.path from versions v join files f on f.sha256 = v.sha256"
+            " where attachment_id = ? order by v.id",
+            [revised["id"]],
+        )
+    )
+    assert [v["sha256"] for v in versions] == [
+        by_type["revised"]["old_sha256"],
+        by_type["revised"]["new_sha256"],
+    ]
+    for v in versions:
+        assert (crawled["archive"] / v["path"]).is_file()
+
+
+def test_recrawl_is_conditional(crawled):
+    _, revised = crawled["requests"]
+    site = build_site("revised")
+    ok_files = {a.path for e in site.expected for a in e.attachments if a.outcome == "ok"}
+    file_requests = [r for r in revised if r.path in ok_files]
+    downloaded = {r.path for r in file_requests if r.status == 200}
+    # only the corrected file and the new disclosure's file are transferred again
+    new_files = {
+        a.path
+        for e in site.expected
+        if e.path == site.changes["new_disclosure"]
+        for a in e.attachments
+    }
+    assert downloaded == {site.changes["revised_file"]} | new_files
+    assert {r.path for r in file_requests if r.status == 304} == ok_files - downloaded
+    assert all(
+        r.headers.get("If-None-Match") or r.headers.get("If-Modified-Since")
+        for r in file_requests
+        if r.status == 304
+    )
+
+
+def test_unchanged_third_crawl_adds_no_event(crawled):
+    db = crawled["db"]
+    assert db.execute("select count(*) from events where crawl_id = 3").fetchone()[0] == 0
+    crawls = list(db.query("select * from crawls order by id"))
+    assert [c["status"] for c in crawls] == ["finished"] * 3
+    assert crawls[2]["files_downloaded"] == 0 and crawls[2]["files_not_modified"] > 0
