@@ -1,0 +1,232 @@
+"""Bad input gets a clear recorded error and the crawl goes on; nothing archived is lost.
+
+A small hostile TRS-style portal on a local port, crawled with plain `scrapy crawl` from the
+project root (so that path is tested too) into a real archive.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_PDF = b"%PDF-1.4\n% good budget\n" + b"0" * 2000
+BIG_PDF = b"%PDF-1.4\n" + b"x" * 300_000
+
+
+def listing(entries: list[tuple[str, str]]) -> bytes:
+    items = "".join(
+        f'<li><a href="./202503/{href}" title="{title}">{title}</a><span>2025-03-02</span></li>'
+        for href, title in entries
+    )
+    return (
+        f'<html><body><ul class="list">{items}</ul><div id="page_div"></div>'
+        "<script>createPageHTML('page_div', 1, 0, 'index', 'html', 9);</script></body></html>"
+    ).encode()
+
+
+def detail(title: str, links: str, charset: str = "utf-8") -> bytes:
+    return (
+        f'<html><head><meta charset="{charset}"><meta name="ArticleTitle" content="{title}">'
+        f'<meta name="PubDate" content="2025-03-02 09:30"></head>'
+        f"<body><h1>{title}</h1>{links}</body></html>"
+    ).encode(charset)
+
+
+CHALLENGE = b"<html><script>document.cookie='__jsl_clearance=1';location.href=location.href;</script></html>"
+
+
+class Portal:
+    """Routes: path -> (status, content type, body, delay). `broken` flips the good file to 500."""
+
+    def __init__(self) -> None:
+        self.broken = False
+        d = "/ys/202503/"
+        self.routes = {
+            "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n", 0),
+            "/ys/index.html": (
+                200,
+                "text/html; charset=utf-8",
+                listing(
+                    [
+                        ("t20250302_1.html", "甲局2025年部门预算"),
+                        ("t20250302_2.html", "乙局2025年部门预算"),
+                        ("t20250302_3.html", "丙局2025年部门预算"),
+                        ("t20250302_4.html", "丁局2025年部门预算"),
+                        ("t20250302_5.html", "戊局2025年部门预算"),
+                        ("t20250302_6.html", "己局2025年部门预算"),
+                    ]
+                ),
+                0,
+            ),
+            # 1: good file, plus an HTML page served as .pdf, plus a file that is too large
+            d + "t20250302_1.html": (
+                200,
+                "text/html; charset=utf-8",
+                detail(
+                    "甲局2025年部门预算",
+                    '<a href="./good.pdf">甲.pdf</a><a href="./html.pdf">说明.pdf</a>'
+                    '<a href="./big.pdf">报表.pdf</a>',
+                ),
+                0,
+            ),
+            d + "good.pdf": (200, "application/pdf", GOOD_PDF, 0),
+            d + "html.pdf": (
+                200,
+                "text/html",
+                b"<!DOCTYPE html><html><title>404 Not Found</title></html>",
+                0,
+            ),
+            d + "big.pdf": (200, "application/pdf", BIG_PDF, 0),
+            # 2: the detail page fails with 500 (retried, then recorded)
+            d + "t20250302_2.html": (500, "text/html", b"<html>error</html>", 0),
+            # 3: a block page (521) for the attachment
+            d + "t20250302_3.html": (
+                200,
+                "text/html; charset=utf-8",
+                detail("丙局2025年部门预算", '<a href="./blocked.pdf">丙.pdf</a>'),
+                0,
+            ),
+            d + "blocked.pdf": (521, "text/html", b"<html>web server is down</html>", 0),
+            # 4: a JavaScript challenge instead of the detail page
+            d + "t20250302_4.html": (200, "text/html", CHALLENGE, 0),
+            # 5: slower than the download timeout
+            d + "t20250302_5.html": (
+                200,
+                "text/html; charset=utf-8",
+                detail("戊局2025年部门预算", ""),
+                4,
+            ),
+            # 6: a GBK page whose attachment works
+            d + "t20250302_6.html": (
+                200,
+                "text/html; charset=GBK",
+                detail("己局2025年部门预算", '<a href="./gbk.pdf">己局预算.pdf</a>', "gbk"),
+                0,
+            ),
+            d + "gbk.pdf": (200, "application/pdf", GOOD_PDF + b"gbk", 0),
+        }
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                status, ctype, body, delay = portal.routes.get(
+                    self.path, (404, "text/html", b"<html>404</html>", 0)
+                )
+                if portal.broken and self.path.endswith("good.pdf"):
+                    status, body = 500, b"<html>oops</html>"
+                time.sleep(delay)
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+    def __enter__(self) -> Portal:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+
+
+def scrapy_crawl(archive: Path, portals: Path) -> subprocess.CompletedProcess:
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "trs",
+        "-a",
+        "portal=bad",
+        "-s",
+        f"ARCHIVE_DIR={archive}",
+        "-s",
+        f"PORTALS_FILE={portals}",
+        "-s",
+        "ARCHIVE_MAX_FILE_SIZE=100000",
+        "-s",
+        "DOWNLOAD_TIMEOUT=2",
+        "-s",
+        "RETRY_TIMES=1",
+        "-s",
+        "LOG_LEVEL=INFO",
+    ]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bad")
+    archive = tmp / "archive"
+    with Portal() as portal:
+        portals = tmp / "portals.toml"
+        portals.write_text(
+            f'[[portal]]\nid = "bad"\nname = "坏门户"\nbase_url = "{portal.url}"\n'
+            f"concurrency = 4\ndownload_delay = 0.0\nautothrottle = false\n"
+            f'[[portal.section]]\nid = "ys"\nfamily = "trs"\nurl = "{portal.url}/ys/index.html"\n',
+            "utf-8",
+        )
+        first = scrapy_crawl(archive, portals)
+        portal.broken = True
+        second = scrapy_crawl(archive, portals)
+    return sqlite_utils.Database(archive / "archive.db"), archive, (first, second)
+
+
+def problems(db, crawl_id: int) -> dict[str, str]:
+    return {
+        r["url"].rsplit("/", 1)[-1]: r["kind"]
+        for r in db.query("select * from fetch_problems where crawl_id = ?", [crawl_id])
+    }
+
+
+def test_every_bad_input_is_a_recorded_problem(crawled):
+    db, _, _ = crawled
+    assert problems(db, 1) == {
+        "html.pdf": "not_pdf",
+        "big.pdf": "too_large",
+        "t20250302_2.html": "http_500",
+        "blocked.pdf": "blocked",
+        "t20250302_4.html": "blocked",
+        "t20250302_5.html": "timeout",
+    }
+    detail = db.execute("select detail from fetch_problems where kind = 'not_pdf'").fetchone()[0]
+    assert "HTML page" in detail and "404 Not Found" in detail
+
+
+def test_the_crawl_goes_on_and_stores_only_documents(crawled):
+    db, archive, _ = crawled
+    titles = {r["title"] for r in db.query("select title from disclosures")}
+    assert titles == {"甲局2025年部门预算", "丙局2025年部门预算", "己局2025年部门预算"}
+    assert db["files"].count == 2
+    for f in db["files"].rows:
+        assert f["kind"] == "pdf" and (archive / f["path"]).read_bytes().startswith(b"%PDF-")
+    assert db["crawls"].get(1)["status"] == "finished"
+
+
+def test_a_later_failure_loses_nothing_already_archived(crawled):
+    db, archive, _ = crawled
+    assert problems(db, 2)["good.pdf"] == "http_500"
+    good = next(db.query("select * from attachments where url like '%good.pdf'"))
+    assert good["status"] == "active" and good["current_sha256"]
+    path = db["files"].get(good["current_sha256"])["path"]
+    assert (archive / path).read_bytes() == GOOD_PDF
+    assert db.execute("select count(*) from events where crawl_id = 2").fetchone()[0] == 0
