@@ -49,17 +49,20 @@ def portals(portals_file: str | None) -> None:
     """
     from crawler.portals import load_portals
 
+    out = Console()
+    rows = [
+        (portal.id, portal.name, section.id, section.family, section.url)
+        for portal in load_portals(portals_file).values()
+        for section in portal.sections
+    ]
+    if not out.is_terminal:  # piped: one tab-separated line per section
+        for row in rows:
+            click.echo("\t".join(row))
+        return
     table = Table("portal", "name", "section", "family", "list URL")
-    for portal in load_portals(portals_file).values():
-        for i, section in enumerate(portal.sections):
-            table.add_row(
-                portal.id if i == 0 else "",
-                portal.name if i == 0 else "",
-                section.id,
-                section.family,
-                section.url,
-            )
-    Console().print(table)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 @cli.command()
@@ -141,10 +144,10 @@ def serve(archive_dir: Path, host: str, port: int) -> None:
 
     Example: budget-archive serve --archive ./archive --port 8001
     """
-    from archive.publish import serve as serve_archive
-
     if not (archive_dir / "archive.db").exists():
         raise click.ClickException(f"no archive at {archive_dir} (run `budget-archive crawl`)")
+    from archive.publish import serve as serve_archive
+
     serve_archive(archive_dir, host=host, port=port)
 
 

@@ -1,0 +1,43 @@
+"""Politeness defaults, and what a portal entry may loosen."""
+
+from scrapy.settings import Settings
+
+from archive.crawl import project_settings
+from crawler.portals import Portal, Section, load_portals
+from crawler.spiders.base import apply_politeness
+
+
+def test_polite_defaults():
+    s = project_settings()
+    assert "budget-archive" in s["USER_AGENT"] and "https://" in s["USER_AGENT"]
+    assert s.getbool("ROBOTSTXT_OBEY")
+    assert 1 <= s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert s.getbool("AUTOTHROTTLE_ENABLED")
+    assert s.getfloat("DOWNLOAD_DELAY") >= 1
+
+
+def test_a_real_portal_keeps_the_defaults():
+    s = project_settings()
+    real = Portal(
+        id="sz",
+        name="深圳",
+        base_url="https://www.sz.gov.cn",
+        sections=(Section("ys", "预算", "trs", "https://www.sz.gov.cn/ys/index.html"),),
+    )
+    apply_politeness(s, [real])
+    assert s.getdict("DOWNLOAD_SLOTS") == {}
+    assert s.getbool("AUTOTHROTTLE_ENABLED") and s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+
+
+def test_the_demo_portal_may_go_faster():
+    s: Settings = project_settings()
+    demo = load_portals(demo_url="http://127.0.0.1:9999")["demo"]
+    apply_politeness(s, [demo])
+    assert s.getdict("DOWNLOAD_SLOTS")["127.0.0.1"] == {"concurrency": 8, "delay": 0.0}
+    assert not s.getbool("AUTOTHROTTLE_ENABLED")
+
+
+def test_demo_url_is_substituted():
+    demo = load_portals(demo_url="http://127.0.0.1:9999/")["demo"]
+    assert {s.url.split("/")[2] for s in demo.sections} == {"127.0.0.1:9999"}
+    assert demo.families() == ["jpage", "rendered", "trs"]
