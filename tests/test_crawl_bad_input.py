@@ -182,7 +182,8 @@ def crawled(tmp_path_factory):
         portals.write_text(
             f'[[portal]]\nid = "bad"\nname = "坏门户"\nbase_url = "{portal.url}"\n'
             f"concurrency = 4\ndownload_delay = 0.0\nautothrottle = false\n"
-            f'[[portal.section]]\nid = "ys"\nfamily = "trs"\nurl = "{portal.url}/ys/index.html"\n',
+            f'[[portal.section]]\nid = "ys"\nfamily = "trs"\nurl = "{portal.url}/ys/index.html"\n'
+            f'[[portal.section]]\nid = "moved"\nfamily = "trs"\nurl = "{portal.url}/moved/index.html"\n',
             "utf-8",
         )
         first = scrapy_crawl(archive, portals)
@@ -191,9 +192,10 @@ def crawled(tmp_path_factory):
     return sqlite_utils.Database(archive / "archive.db"), archive, (first, second)
 
 
-def problems(db, crawl_id: int) -> dict[str, str]:
+def problems(db, crawl_id: int) -> set[tuple[str, str]]:
+    """(last two URL path segments, kind) of each problem recorded by a crawl."""
     return {
-        r["url"].rsplit("/", 1)[-1]: r["kind"]
+        ("/".join(r["url"].rsplit("/", 2)[-2:]), r["kind"])
         for r in db.query("select * from fetch_problems where crawl_id = ?", [crawl_id])
     }
 
@@ -201,12 +203,15 @@ def problems(db, crawl_id: int) -> dict[str, str]:
 def test_every_bad_input_is_a_recorded_problem(crawled):
     db, _, _ = crawled
     assert problems(db, 1) == {
-        "html.pdf": "not_pdf",
-        "big.pdf": "too_large",
-        "t20250302_2.html": "http_500",
-        "blocked.pdf": "blocked",
-        "t20250302_4.html": "blocked",
-        "t20250302_5.html": "timeout",
+        ("202503/html.pdf", "not_pdf"),
+        ("202503/big.pdf", "too_large"),
+        ("202503/t20250302_2.html", "http_500"),
+        ("202503/blocked.pdf", "blocked"),
+        ("202503/t20250302_4.html", "blocked"),
+        ("202503/t20250302_5.html", "timeout"),
+        # a section whose list moved away: its 404, and the section listed nothing
+        ("moved/index.html", "http_404"),
+        ("moved/index.html", "empty_section"),
     }
     detail = db.execute("select detail from fetch_problems where kind = 'not_pdf'").fetchone()[0]
     assert "HTML page" in detail and "404 Not Found" in detail
@@ -224,7 +229,7 @@ def test_the_crawl_goes_on_and_stores_only_documents(crawled):
 
 def test_a_later_failure_loses_nothing_already_archived(crawled):
     db, archive, _ = crawled
-    assert problems(db, 2)["good.pdf"] == "http_500"
+    assert ("202503/good.pdf", "http_500") in problems(db, 2)
     good = next(db.query("select * from attachments where url like '%good.pdf'"))
     assert good["status"] == "active" and good["current_sha256"]
     path = db["files"].get(good["current_sha256"])["path"]

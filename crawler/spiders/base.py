@@ -8,6 +8,7 @@ pages: it implements `list_requests()` and yields `detail_request()`s.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
@@ -67,6 +68,7 @@ class BudgetSpider(Spider):
         super().__init__(*args, **kwargs)
         self.portal_filter = [p for p in (portal or "").split(",") if p]
         self.portals: dict[str, Portal] = {}
+        self.entries_listed: Counter[tuple[str, str]] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BudgetSpider:
@@ -171,6 +173,7 @@ class BudgetSpider(Spider):
         section: Section,
     ) -> Request | None:
         """A detail request for a list entry, unless its title says it is not wanted."""
+        self.entries_listed[(portal.id, section.id)] += 1
         if not self.wanted(title, classify_title(title), section, from_list=True):
             self.logger.debug("skipping listed %s (%s)", url, title)
             return None
@@ -251,6 +254,24 @@ class BudgetSpider(Spider):
         return True
 
     # -- failures -------------------------------------------------------------------------
+
+    def closed(self, reason: str) -> None:
+        """A section whose list yielded no entry at all is a problem worth recording: the
+        portal most likely changed its layout, and silence would hide it."""
+        if reason != "finished":
+            return
+        archive = archive_for(self.crawler)
+        for portal in self.portals.values():
+            for section in portal.sections_of(self.family):
+                if not self.entries_listed[(portal.id, section.id)]:
+                    archive.record_problem(
+                        crawl_id_for(self.crawler),
+                        portal.id,
+                        section.url,
+                        "empty_section",
+                        detail="the section's list pages yielded no entries",
+                    )
+                    self.logger.warning("section %s/%s listed nothing", portal.id, section.id)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
