@@ -68,7 +68,7 @@ class Archive:
     # -- crawls and portals -------------------------------------------------------------
 
     def start_crawl(self, portal_ids: Iterable[str]) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             table = self.db["crawls"].insert(
                 {
                     "started_at": utcnow(),
@@ -100,12 +100,12 @@ class Archive:
             row["pages_fetched"] = _sum_stat(stats, "budget/pages")
             row["files_downloaded"] = _sum_stat(stats, "budget/files_downloaded")
             row["files_not_modified"] = _sum_stat(stats, "budget/files_not_modified")
-        with self.db.conn:
+        with self.db.atomic():
             self.db["crawls"].update(crawl_id, row)
         return row
 
     def upsert_portal(self, portal: Mapping[str, Any]) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             existing = self.db.execute(
                 "select first_seen from portals where id = ?", [portal["id"]]
             ).fetchone()
@@ -158,12 +158,12 @@ class Archive:
         http_status: int | None = None,
         detail: str | None = None,
     ) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self._problem(crawl_id, portal_id, url, kind, page_url, http_status, detail)
 
     def record_gone(self, crawl_id: int, url: str, http_status: int) -> bool:
         """A known disclosure page answered 404/410: withdraw it. True when it was active."""
-        with self.db.conn:
+        with self.db.atomic():
             row = self.db.execute(
                 "select id, portal_id, status from disclosures where url = ?", [url]
             ).fetchone()
@@ -191,7 +191,7 @@ class Archive:
         `{"ok": False, kind, http_status, detail}`.
         """
         now = utcnow()
-        with self.db.conn:
+        with self.db.atomic():
             disclosure_id, created = self._upsert_disclosure(crawl_id, page, now)
             portal_id = page["portal_id"]
             linked: set[str] = set()

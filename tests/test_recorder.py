@@ -159,3 +159,16 @@ def test_migrations_are_applied_once(tmp_path):
     Archive(tmp_path / "a")
     again = Archive(tmp_path / "a")
     assert [r["name"] for r in again.db["_migrations"].rows] == ["0001_initial"]
+
+
+def test_an_observation_is_one_transaction(archive):
+    """A failure half-way through recording a page leaves no trace of it."""
+    c1 = archive.start_crawl(["p"])
+    broken = {"ok": True, "size": 1, "kind": "pdf", "path": "files/x"}  # no sha256
+    with pytest.raises(KeyError):
+        observe(archive, c1, {PDF_URL: broken})
+    assert archive.db["disclosures"].count == 0
+    assert archive.db["attachments"].count == 0
+    assert archive.db["events"].count == 0
+    observe(archive, c1, {PDF_URL: stored(archive, b"%PDF-1.4 v1")})
+    assert archive.db["disclosures"].count == 1
