@@ -69,14 +69,14 @@ class Archive:
 
     def start_crawl(self, portal_ids: Iterable[str]) -> int:
         with self.db.atomic():
-            table = self.db["crawls"].insert(
+            table = self.db.table("crawls").insert(
                 {
                     "started_at": utcnow(),
                     "status": "running",
                     "portals": json.dumps(list(portal_ids)),
                 }
             )
-        return int(table.last_pk)
+        return _pk(table.last_pk)
 
     def finish_crawl(self, crawl_id: int, status: str = "finished", stats: Any = None) -> dict:
         """Close a crawl row with counts read back from what it recorded."""
@@ -101,7 +101,7 @@ class Archive:
             row["files_downloaded"] = _sum_stat(stats, "budget/files_downloaded")
             row["files_not_modified"] = _sum_stat(stats, "budget/files_not_modified")
         with self.db.atomic():
-            self.db["crawls"].update(crawl_id, row)
+            self.db.table("crawls").update(crawl_id, row)
         return row
 
     def upsert_portal(self, portal: Mapping[str, Any]) -> None:
@@ -109,7 +109,7 @@ class Archive:
             existing = self.db.execute(
                 "select first_seen from portals where id = ?", [portal["id"]]
             ).fetchone()
-            self.db["portals"].upsert(
+            self.db.table("portals").upsert(
                 {
                     **portal,
                     "first_seen": existing[0] if existing else utcnow(),
@@ -170,7 +170,7 @@ class Archive:
             if not row or row[2] != "active":
                 return False
             now = utcnow()
-            self.db["disclosures"].update(
+            self.db.table("disclosures").update(
                 row[0], {"status": "withdrawn", "withdrawn_at": now, "last_crawl_id": crawl_id}
             )
             self._event(crawl_id, "withdrawn", row[1], row[0], note=f"page answered {http_status}")
@@ -237,7 +237,7 @@ class Archive:
             "select id, status from disclosures where url = ?", [page["url"]]
         ).fetchone()
         if row is None:
-            table = self.db["disclosures"].insert(
+            table = self.db.table("disclosures").insert(
                 {
                     **fields,
                     "status": "active",
@@ -247,16 +247,16 @@ class Archive:
                     "last_crawl_id": crawl_id,
                 }
             )
-            disclosure_id = int(table.last_pk)
-            self._event(crawl_id, "published", fields["portal_id"], disclosure_id)
+            disclosure_id = _pk(table.last_pk)
+            self._event(crawl_id, "published", page["portal_id"], disclosure_id)
             return disclosure_id, True
         disclosure_id, status = row
         update = {k: v for k, v in fields.items() if v is not None}
         update.update(last_seen=now, last_crawl_id=crawl_id, status="active")
-        self.db["disclosures"].update(disclosure_id, update)
+        self.db.table("disclosures").update(disclosure_id, update)
         if status == "withdrawn":
-            self._event(crawl_id, "reappeared", fields["portal_id"], disclosure_id)
-            self.db["disclosures"].update(disclosure_id, {"withdrawn_at": None})
+            self._event(crawl_id, "reappeared", page["portal_id"], disclosure_id)
+            self.db.table("disclosures").update(disclosure_id, {"withdrawn_at": None})
         return disclosure_id, False
 
     def _record_attachment(
@@ -275,7 +275,7 @@ class Archive:
             [disclosure_id, att["url"]],
         ).fetchone()
         if row is None:
-            table = self.db["attachments"].insert(
+            table = self.db.table("attachments").insert(
                 {
                     "disclosure_id": disclosure_id,
                     "url": att["url"],
@@ -285,7 +285,7 @@ class Archive:
                     "last_seen": now,
                 }
             )
-            attachment_id, status, current = int(table.last_pk), None, None
+            attachment_id, status, current = _pk(table.last_pk), None, None
         else:
             attachment_id, status, current = row
 
@@ -296,7 +296,7 @@ class Archive:
                 crawl_id, portal_id, att["url"], kind, page_url, http_status, result.get("detail")
             )
             if current and http_status in GONE_STATUSES and status != "withdrawn":
-                self.db["attachments"].update(
+                self.db.table("attachments").update(
                     attachment_id, {"status": "withdrawn", "last_error": kind}
                 )
                 self._event(
@@ -304,14 +304,14 @@ class Archive:
                 )
             elif status != "withdrawn":
                 new_status = "active" if current else "failed"
-                self.db["attachments"].update(
+                self.db.table("attachments").update(
                     attachment_id, {"status": new_status, "last_error": kind}
                 )
             return
 
         sha = result["sha256"]
         self._upsert_file(result, att["url"], now)
-        self.db["attachments"].update(
+        self.db.table("attachments").update(
             attachment_id,
             {
                 "status": "active",
@@ -340,9 +340,9 @@ class Archive:
             for key in ("etag", "last_modified"):
                 if result.get(key):
                     update[key] = result[key]
-            self.db["versions"].update(latest[0], update)
+            self.db.table("versions").update(latest[0], update)
             return
-        self.db["versions"].insert(
+        self.db.table("versions").insert(
             {
                 "attachment_id": attachment_id,
                 "sha256": sha,
@@ -371,7 +371,7 @@ class Archive:
         for attachment_id, url, current in rows:
             if url in linked:
                 continue
-            self.db["attachments"].update(
+            self.db.table("attachments").update(
                 attachment_id, {"status": "withdrawn", "last_error": "no longer linked"}
             )
             self._event(
@@ -385,7 +385,7 @@ class Archive:
             )
 
     def _upsert_file(self, result: Mapping[str, Any], url: str, now: str) -> None:
-        self.db["files"].insert(
+        self.db.table("files").insert(
             {
                 "sha256": result["sha256"],
                 "size": result["size"],
@@ -410,7 +410,7 @@ class Archive:
         new: str | None = None,
         note: str | None = None,
     ) -> None:
-        self.db["events"].insert(
+        self.db.table("events").insert(
             {
                 "time": utcnow(),
                 "crawl_id": crawl_id,
@@ -435,7 +435,7 @@ class Archive:
         http_status: int | None,
         detail: str | None,
     ) -> None:
-        self.db["fetch_problems"].insert(
+        self.db.table("fetch_problems").insert(
             {
                 "crawl_id": crawl_id,
                 "time": utcnow(),
@@ -448,6 +448,11 @@ class Archive:
             },
             ignore=True,
         )
+
+
+def _pk(value: Any) -> int:
+    assert value is not None, "insert gave no primary key"
+    return int(value)
 
 
 def _sum_stat(stats: Any, key: str) -> int:

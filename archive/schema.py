@@ -26,7 +26,7 @@ def migration(name: str) -> Callable[[Migration], Migration]:
 
 @migration("0001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
-    db["portals"].create(
+    db.table("portals").create(
         {
             "id": str,
             "name": str,
@@ -38,7 +38,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["crawls"].create(
+    db.table("crawls").create(
         {
             "id": int,
             "started_at": str,
@@ -57,7 +57,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["files"].create(
+    db.table("files").create(
         {
             "sha256": str,
             "size": int,
@@ -69,7 +69,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         },
         pk="sha256",
     )
-    db["disclosures"].create(
+    db.table("disclosures").create(
         {
             "id": int,
             "portal_id": str,
@@ -92,10 +92,10 @@ def _initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("portal_id", "portals", "id"), ("parent_id", "disclosures", "id")],
     )
-    db["disclosures"].create_index(["url"], unique=True)
-    db["disclosures"].create_index(["portal_id", "status"])
-    db["disclosures"].create_index(["unit_name", "year"])
-    db["attachments"].create(
+    db.table("disclosures").create_index(["url"], unique=True)
+    db.table("disclosures").create_index(["portal_id", "status"])
+    db.table("disclosures").create_index(["unit_name", "year"])
+    db.table("attachments").create(
         {
             "id": int,
             "disclosure_id": int,
@@ -113,9 +113,9 @@ def _initial(db: sqlite_utils.Database) -> None:
             ("current_sha256", "files", "sha256"),
         ],
     )
-    db["attachments"].create_index(["disclosure_id", "url"], unique=True)
-    db["attachments"].create_index(["url"])
-    db["versions"].create(
+    db.table("attachments").create_index(["disclosure_id", "url"], unique=True)
+    db.table("attachments").create_index(["url"])
+    db.table("versions").create(
         {
             "id": int,
             "attachment_id": int,
@@ -136,8 +136,8 @@ def _initial(db: sqlite_utils.Database) -> None:
             ("last_crawl_id", "crawls", "id"),
         ],
     )
-    db["versions"].create_index(["attachment_id", "first_seen"])
-    db["events"].create(
+    db.table("versions").create_index(["attachment_id", "first_seen"])
+    db.table("events").create(
         {
             "id": int,
             "time": str,
@@ -163,8 +163,8 @@ def _initial(db: sqlite_utils.Database) -> None:
         "CREATE UNIQUE INDEX idx_events_once ON events"
         " (crawl_id, type, disclosure_id, ifnull(attachment_id, 0))"
     )
-    db["events"].create_index(["time"])
-    db["fetch_problems"].create(
+    db.table("events").create_index(["time"])
+    db.table("fetch_problems").create(
         {
             "id": int,
             "crawl_id": int,
@@ -186,7 +186,7 @@ def _initial(db: sqlite_utils.Database) -> None:
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations; return the names applied."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    db.table("_migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
     done = {row["name"] for row in db["_migrations"].rows}
     applied = []
     for name, fn in MIGRATIONS:
@@ -194,7 +194,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             continue
         with db.atomic():
             fn(db)
-            db["_migrations"].insert(
+            db.table("_migrations").insert(
                 {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
             )
         applied.append(name)

@@ -26,7 +26,7 @@ class Attachment:
     name: str
 
 
-def _looks_like_document(url: str, name: str) -> bool:
+def looks_like_document(url: str, name: str) -> bool:
     parts = urlsplit(url)
     path = parts.path.lower()
     if path.endswith(DOCUMENT_EXTENSIONS):
@@ -52,7 +52,7 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
             return
         url = urljoin(base_url, href)
         name = _clean_name(name) or url.rsplit("/", 1)[-1]
-        if _looks_like_document(url, name) and url not in found:
+        if looks_like_document(url, name) and url not in found:
             found[url] = Attachment(url, name)
 
     for a in sel.css("a"):

@@ -24,7 +24,7 @@ def block_reason(response: Response) -> str | None:
     """Why a response looks like a block page, or None."""
     if response.status in BLOCK_STATUSES:
         return f"HTTP {response.status}"
-    ctype = response.headers.get(b"Content-Type", b"").lower()
+    ctype = (response.headers.get(b"Content-Type") or b"").lower()
     body = response.body
     if b"html" not in ctype and not body[:200].lstrip().lower().startswith((b"<", b"<!")):
         return None

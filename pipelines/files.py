@@ -83,16 +83,16 @@ class ArchiveFilesPipeline(FilesPipeline):
         return requests
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
-        return None
+        """Always ask the server: the conditional request decides what is transferred."""
 
-    async def media_downloaded(
+    async def media_downloaded(  # type: ignore[override]  # FileInfo plus our keys
         self, response: Response, request: Request, info: Any, *, item: Any = None
     ) -> dict[str, Any]:
         stats = self.crawler.stats
         known = request.meta.get("known_sha256")
         if response.status == 304 and known:
             stats.inc_value("budget/files_not_modified")
-            row = self.archive.db["files"].get(known)
+            row = self.archive.db.table("files").get(known)
             return {
                 "url": request.url,
                 "status": "not_modified",
@@ -111,7 +111,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         body = response.body
         if not body:
             raise AttachmentError("empty", "empty body", response.status)
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         name = self._name_of(item, request.url)
         self._check_body(body, request.url, name, content_type)
         stored = self.archive.files.put(body)
@@ -147,7 +147,6 @@ class ArchiveFilesPipeline(FilesPipeline):
                 f"no %PDF- header ({content_type or 'no Content-Type'}, {len(body)} bytes)",
                 200,
             )
-        return kind
 
     @staticmethod
     def _validators(response: Response) -> dict[str, Any]:
@@ -172,7 +171,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         problem = describe_failure(failure)
         raise AttachmentError(problem.kind, problem.detail, problem.http_status)
 
-    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+    def item_completed(self, results: list[Any], item: Any, info: Any) -> Any:
         adapter = ItemAdapter(item)
         outcomes: dict[str, dict[str, Any]] = {}
         files = []

@@ -62,6 +62,8 @@ class Portal:
                         ("t20250302_4.html", "丁局2025年部门预算"),
                         ("t20250302_5.html", "戊局2025年部门预算"),
                         ("t20250302_6.html", "己局2025年部门预算"),
+                        ("t20250302_7.html", "庚局2025年部门预算"),
+                        ("P0direct.pdf", "辛局2025年部门预算"),
                     ]
                 ),
                 0,
@@ -112,6 +114,9 @@ class Portal:
                 0,
             ),
             d + "gbk.pdf": (200, "application/pdf", GOOD_PDF + b"gbk", 0),
+            # 7: a "detail page" that is a PDF; 8: a list entry linking its PDF directly
+            d + "t20250302_7.html": (200, "application/pdf", GOOD_PDF + b"7", 0),
+            d + "P0direct.pdf": (200, "application/pdf", GOOD_PDF + b"direct", 0),
         }
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -220,8 +225,19 @@ def test_every_bad_input_is_a_recorded_problem(crawled):
 def test_the_crawl_goes_on_and_stores_only_documents(crawled):
     db, archive, _ = crawled
     titles = {r["title"] for r in db.query("select title from disclosures")}
-    assert titles == {"甲局2025年部门预算", "丙局2025年部门预算", "己局2025年部门预算"}
-    assert db["files"].count == 2
+    assert titles == {
+        "甲局2025年部门预算",
+        "丙局2025年部门预算",
+        "己局2025年部门预算",
+        "辛局2025年部门预算",
+        "庚局2025年部门预算",
+    }
+    assert db["files"].count == 4
+    # a list entry linking its PDF, and a "detail page" that is a PDF: the file is the document
+    for unit in ("辛局", "庚局"):
+        direct = next(db.query("select * from disclosures where title like ?", [unit + "%"]))
+        (att,) = db.query("select * from attachments where disclosure_id = ?", [direct["id"]])
+        assert att["url"] == direct["url"] and att["current_sha256"]
     for f in db["files"].rows:
         assert f["kind"] == "pdf" and (archive / f["path"]).read_bytes().startswith(b"%PDF-")
     assert db["crawls"].get(1)["status"] == "finished"

@@ -13,14 +13,15 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Selector, Spider
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from archive.filestore import sniff_kind
 from archive.recorder import GONE_STATUSES
-from crawler.attachments import find_attachments
+from crawler.attachments import find_attachments, looks_like_document
 from crawler.classify import TitleFacts, classify_title, normalize, parse_date
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section, load_portals
@@ -135,7 +136,7 @@ class BudgetSpider(Spider):
         )
         return Request(url, callback=self.parse_detail, errback=self.on_error, meta=meta)
 
-    def parse_list(self, response: Response) -> Iterator[Request]:
+    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
         raise NotImplementedError
 
     def wanted(
@@ -171,14 +172,42 @@ class BudgetSpider(Spider):
         date: str | None,
         portal: Portal,
         section: Section,
-    ) -> Request | None:
-        """A detail request for a list entry, unless its title says it is not wanted."""
+    ) -> Request | DisclosureItem | None:
+        """What to do with a list entry: fetch its detail page; or, when the entry links a
+        document directly, record it as a disclosure whose one attachment is that file;
+        or nothing, when its title says it is not wanted."""
         self.entries_listed[(portal.id, section.id)] += 1
-        if not self.wanted(title, classify_title(title), section, from_list=True):
+        facts = classify_title(title)
+        if not self.wanted(title, facts, section, from_list=True):
             self.logger.debug("skipping listed %s (%s)", url, title)
             return None
-        return self.detail_request(
-            urljoin(response.url, url), portal, section, title=title, date=date
+        url = urljoin(response.url, url)
+        if looks_like_document(url, title):
+            return self.document_item(url, title, date, portal, section)
+        return self.detail_request(url, portal, section, title=title, date=date)
+
+    def document_item(
+        self, url: str, title: str, date: str | None, portal: Portal, section: Section
+    ) -> DisclosureItem | None:
+        """A disclosure that is a document itself (a list entry linking its PDF): its one
+        attachment is that file."""
+        facts = classify_title(title)
+        if not self.wanted(title, facts, section):
+            return None
+        self.crawler.stats.inc_value("budget/disclosures")
+        return DisclosureItem(
+            portal_id=portal.id,
+            section=section.id,
+            url=url,
+            title=title,
+            publish_date_shown=date,
+            publish_date=parse_date(date),
+            unit_name=facts.unit_name,
+            year=facts.year,
+            doc_type=facts.doc_type,
+            scope=facts.scope,
+            attachments=[{"url": url, "name": title}],
+            file_urls=[url],
         )
 
     # -- detail pages ---------------------------------------------------------------------
@@ -186,12 +215,34 @@ class BudgetSpider(Spider):
     def parse_detail(self, response: Response) -> Iterator[DisclosureItem | Request]:
         self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)
+        if sniff_kind(response.body)[0] not in ("html", "other"):
+            # the "detail page" is the document itself
+            item = self.document_item(
+                response.url,
+                response.meta.get("list_title") or response.url.rsplit("/", 1)[-1],
+                response.meta.get("list_date"),
+                portal,
+                section,
+            )
+            if item:
+                yield item
+            return
+        if not isinstance(response, TextResponse):
+            archive_for(self.crawler).record_problem(
+                crawl_id_for(self.crawler),
+                portal.id,
+                response.url,
+                "not_html",
+                http_status=response.status,
+                detail="a detail page link answered with neither HTML nor a document",
+            )
+            return
         title = self.detail_title(response) or response.meta.get("list_title") or ""
         facts = classify_title(title)
         if not self.wanted(title, facts, section):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
-        attachments = find_attachments(response.selector, response.url)
+        attachments = find_attachments(Selector(response), response.url)
         item = DisclosureItem(
             portal_id=portal.id,
             section=section.id,

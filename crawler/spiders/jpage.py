@@ -14,6 +14,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.classify import normalize
+from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 
@@ -38,7 +39,7 @@ class JpageSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section)
 
-    def records(self, response: Response, text: str) -> Iterator[Request]:
+    def records(self, response: Response, text: str) -> Iterator[Request | DisclosureItem]:
         portal, section = self.section_for(response.meta)
         for record in _RECORD.findall(text):
             sel = Selector(text=record)
@@ -47,13 +48,13 @@ class JpageSpider(BudgetSpider):
                 continue
             title = normalize(a[0].attrib.get("title") or " ".join(a[0].css("::text").getall()))
             date = _DATE.search(normalize(" ".join(sel.css("::text").getall())))
-            request = self.listed(
+            entry = self.listed(
                 response, a[0].attrib["href"], title, date and date.group(0), portal, section
             )
-            if request:
-                yield request
+            if entry:
+                yield entry
 
-    def parse_list(self, response: Response) -> Iterator[Request]:
+    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
         self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)
         text = response.text
@@ -73,7 +74,7 @@ class JpageSpider(BudgetSpider):
                 meta={"proxy_url": proxy_url, "page": page},
             )
 
-    def parse_proxy(self, response: Response) -> Iterator[Request]:
+    def parse_proxy(self, response: Response) -> Iterator[Request | DisclosureItem]:
         """One dataproxy.jsp answer; asks for any pages beyond those already requested."""
         self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)

@@ -12,6 +12,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from crawler.classify import normalize
+from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 
@@ -37,7 +38,7 @@ class RenderedSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section, meta=self.browser_meta(section))
 
-    def parse_list(self, response: Response) -> Iterator[Request]:
+    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
         self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)
         # The links the section waits for are the list entries.
@@ -46,9 +47,9 @@ class RenderedSpider(BudgetSpider):
                 continue
             title = normalize(a.attrib.get("title") or " ".join(a.css("::text").getall()))
             date = normalize(" ".join(a.xpath("./ancestor::li[1]//span//text()").getall()))
-            request = self.listed(response, a.attrib["href"], title, date or None, portal, section)
-            if request:
-                yield request
+            entry = self.listed(response, a.attrib["href"], title, date or None, portal, section)
+            if entry:
+                yield entry
         for href in response.css(PAGER).getall():
             yield self.list_request(
                 response.urljoin(href), portal, section, meta=self.browser_meta(section)

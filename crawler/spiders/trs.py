@@ -10,7 +10,9 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.attachments import looks_like_document
 from crawler.classify import normalize
+from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 
@@ -47,19 +49,19 @@ class TrsSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section)
 
-    def parse_list(self, response: Response) -> Iterator[Request]:
+    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
         self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)
         for a in response.css("a[href]"):
             href = a.attrib["href"]
-            if not _DETAIL.search(urlsplit(href).path):
+            if not (_DETAIL.search(urlsplit(href).path) or looks_like_document(href, "")):
                 continue
             title = normalize(a.attrib.get("title") or " ".join(a.css("::text").getall()))
             context = " ".join(a.xpath("./ancestor::li[1]//text()").getall())
             date = _DATE.search(context)
-            request = self.listed(response, href, title, date and date.group(0), portal, section)
-            if request:
-                yield request
+            entry = self.listed(response, href, title, date and date.group(0), portal, section)
+            if entry:
+                yield entry
         for url in page_urls(response.url, response.text):
             yield self.list_request(url, portal, section)
 
