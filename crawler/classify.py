@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 _BUDGET = re.compile(r"预\s*算")
 _FINAL = re.compile(r"决\s*算")
-# Titles that mention budgets but are not budget disclosures.
+# Words that make a title something else (a notice, a report), when they stand after the
+# year: before it they are usually part of the unit's name (教育考试院, 政府采购中心).
 _NOT_DISCLOSURE = re.compile(
     r"采购|招标|投标|中标|成交|比选|询价|招聘|聘用|录用|遴选|选调|考试|执行情况|执行审计|"
     r"绩效评价|绩效自评|评审|预算管理办法|编制工作|通知$"
@@ -17,11 +18,17 @@ _YEAR = re.compile(r"(2\s?0\s?\d\s?\d)\s*年")
 _YEAR_ANY = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _SCOPE_UNIT = re.compile(r"单位(预|决)算")
 _UNIT_PREFIX = re.compile(r"^(关于)?(公开)?")
+# "…及所属单位", "（含下属单位）", "（本级）": scope, not part of the unit's name
+_UNIT_SCOPE_SUFFIX = re.compile(
+    r"((及|和)其?(所属|下属|委属|直属|局属)各?(事业)?(单位|机构)"
+    r"|\((本级|含(所属|下属|委属|直属)?(事业)?(单位|机构)?)\))$"
+)
 
 
 @dataclass(frozen=True)
 class TitleFacts:
     is_disclosure: bool
+    noise: bool  # the title names a notice, ad or report, not a disclosure
     doc_type: str | None  # budget | final_account
     year: int | None
     unit_name: str | None
@@ -43,17 +50,18 @@ def classify_title(title: str) -> TitleFacts:
         doc_type = "budget"
     elif final:
         doc_type = "final_account"
-    is_disclosure = doc_type is not None and not _NOT_DISCLOSURE.search(t)
     m = _YEAR.search(t) or _YEAR_ANY.search(t)
+    noise = bool(_NOT_DISCLOSURE.search(t[m.end() :] if m else t))
+    is_disclosure = doc_type is not None and not noise
     year = int(re.sub(r"\s", "", m.group(1))) if m else None
     unit = None
     if m and m.start() > 0:
         unit = _UNIT_PREFIX.sub("", t[: m.start()]).strip(" -—_:：、")
-        unit = unit or None
+        unit = _UNIT_SCOPE_SUFFIX.sub("", unit).strip() or None
     scope = None
     if doc_type:
         scope = "unit" if _SCOPE_UNIT.search(t) else "department"
-    return TitleFacts(is_disclosure, doc_type, year, unit, scope)
+    return TitleFacts(is_disclosure, noise, doc_type, year, unit, scope)
 
 
 _DATE_PATTERNS = [

@@ -28,7 +28,7 @@ from crawler.classify import classify_title, parse_date
             True,
             "budget",
             2026,
-            "重庆市财政局(本级)",
+            "重庆市财政局",
             "unit",
         ),
         ("演示市财政局2025年办公设备采购项目公开招标公告", False, None, 2025, "演示市财政局", None),
@@ -42,6 +42,24 @@ from crawler.classify import classify_title, parse_date
             "department",
         ),
         ("2 0 2 5 年 部 门 预 算", True, "budget", 2025, None, "department"),
+        # words that mark notices are part of some units' names
+        ("演示市教育考试院2026年单位预算", True, "budget", 2026, "演示市教育考试院", "unit"),
+        (
+            "演示市政府采购中心2025年部门预算",
+            True,
+            "budget",
+            2025,
+            "演示市政府采购中心",
+            "department",
+        ),
+        (
+            "演示市财政投资评审中心2024年度单位决算",
+            True,
+            "final_account",
+            2024,
+            "演示市财政投资评审中心",
+            "unit",
+        ),
     ],
 )
 def test_classify_title(title, is_disclosure, doc_type, year, unit, scope):

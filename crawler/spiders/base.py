@@ -28,7 +28,6 @@ from crawler.portals import Portal, Section, load_portals
 from crawler.problems import describe_failure
 from crawler.run import archive_for, crawl_id_for
 
-_LIST_NOISE = re.compile(r"采购|招标|中标|成交|招聘|录用|遴选")
 _SHOWN_DATE = re.compile(
     r"(发布(时间|日期)|日期|时间)\s*[:：]?\s*(20\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)"
 )
@@ -139,9 +138,7 @@ class BudgetSpider(Spider):
     def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
         raise NotImplementedError
 
-    def wanted(
-        self, title: str, facts: TitleFacts, section: Section, *, from_list: bool = False
-    ) -> bool:
+    def wanted(self, facts: TitleFacts, section: Section, *, from_list: bool = False) -> bool:
         """Keep budget / final-account disclosures of the section's years and doc types.
 
         From a list title (possibly truncated) only clear noise is dropped; the detail
@@ -155,7 +152,7 @@ class BudgetSpider(Spider):
             stats.inc_value("budget/skipped_doc_type")
             return False
         if from_list:
-            if facts.doc_type is None and _LIST_NOISE.search(title):
+            if facts.noise:
                 stats.inc_value("budget/skipped_not_budget")
                 return False
             return True
@@ -178,7 +175,7 @@ class BudgetSpider(Spider):
         or nothing, when its title says it is not wanted."""
         self.entries_listed[(portal.id, section.id)] += 1
         facts = classify_title(title)
-        if not self.wanted(title, facts, section, from_list=True):
+        if not self.wanted(facts, section, from_list=True):
             self.logger.debug("skipping listed %s (%s)", url, title)
             return None
         url = urljoin(response.url, url)
@@ -192,7 +189,7 @@ class BudgetSpider(Spider):
         """A disclosure that is a document itself (a list entry linking its PDF): its one
         attachment is that file."""
         facts = classify_title(title)
-        if not self.wanted(title, facts, section):
+        if not self.wanted(facts, section):
             return None
         self.crawler.stats.inc_value("budget/disclosures")
         return DisclosureItem(
@@ -239,7 +236,7 @@ class BudgetSpider(Spider):
             return
         title = self.detail_title(response) or response.meta.get("list_title") or ""
         facts = classify_title(title)
-        if not self.wanted(title, facts, section):
+        if not self.wanted(facts, section):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
         attachments = find_attachments(Selector(response), response.url)
