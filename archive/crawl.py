@@ -57,6 +57,7 @@ class _Progress:
         self.console = console
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.live: Live | None = None
+        self._receivers: list[Any] = []
 
     def table(self) -> Table:
         table = Table(title="crawl progress", show_lines=False)
@@ -64,7 +65,7 @@ class _Progress:
             "portal",
             "pages",
             "disclosures",
-            "files downloaded",
+            "attachments ok",
             "not modified",
             "problems",
         ):
@@ -99,6 +100,8 @@ class _Progress:
                 self.counts[portal]["pages"] += 1
                 self.refresh()
 
+        # pydispatch holds receivers weakly: keep these alive as long as the progress.
+        self._receivers.extend([on_item, on_response])
         crawler.signals.connect(on_item, signal=signals.item_scraped)
         crawler.signals.connect(on_response, signal=signals.response_received)
 
@@ -146,6 +149,7 @@ def run_crawl(
         with Live(progress.table(), console=console, refresh_per_second=4, transient=False) as live:
             progress.live = live
             process.start()
+        console.line()
     except BaseException:
         status = "failed"
         raise

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.pipelines.files import FilesPipeline
 from twisted.python.failure import Failure
@@ -56,6 +57,9 @@ def _html_title(body: bytes) -> str:
 
 
 class ArchiveFilesPipeline(FilesPipeline):
+    # Failures are recorded in the archive (fetch_problems); no second log of each.
+    LOG_FAILED_RESULTS = False
+
     def __init__(self, store_uri: str, *, crawler: Crawler):
         super().__init__(store_uri, crawler=crawler)
         self.archive = archive_for(crawler)
@@ -104,16 +108,27 @@ class ArchiveFilesPipeline(FilesPipeline):
                 "content_type": row["content_type"],
                 **self._validators(response),
             }
-        if response.status != 200:
-            raise AttachmentError(
-                f"http_{response.status}", f"HTTP {response.status}", response.status
-            )
-        body = response.body
-        if not body:
-            raise AttachmentError("empty", "empty body", response.status)
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        name = self._name_of(item, request.url)
-        self._check_body(body, request.url, name, content_type)
+        try:
+            if response.status != 200:
+                raise AttachmentError(
+                    f"http_{response.status}", f"HTTP {response.status}", response.status
+                )
+            body = response.body
+            if not body:
+                raise AttachmentError("empty", "empty body", response.status)
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            self._check_body(body, request.url, self._name_of(item, request.url), content_type)
+        except AttachmentError as exc:
+            # An expected outcome, recorded by the crawl: a result, not a pipeline error.
+            stats.inc_value(f"budget/file_problems/{exc.kind}")
+            return {
+                "url": request.url,
+                "status": "failed",
+                "ok": False,
+                "kind": exc.kind,
+                "http_status": exc.http_status,
+                "detail": exc.detail,
+            }
         stored = self.archive.files.put(body)
         stats.inc_value("budget/files_downloaded")
         if stored.created:
@@ -168,6 +183,10 @@ class ArchiveFilesPipeline(FilesPipeline):
         return None
 
     def media_failed(self, failure: Failure, request: Request, info: Any) -> Any:
+        """No response at all (timeout, refused, too large, blocked, robots.txt)."""
+        if isinstance(failure.value, IgnoreRequest):
+            # FilesPipeline treats these as filtered: logged quietly; the cause is kept.
+            return super().media_failed(failure, request, info)
         problem = describe_failure(failure)
         raise AttachmentError(problem.kind, problem.detail, problem.http_status)
 
@@ -176,9 +195,11 @@ class ArchiveFilesPipeline(FilesPipeline):
         outcomes: dict[str, dict[str, Any]] = {}
         files = []
         for url, (ok, value) in zip(adapter.get("file_urls") or [], results, strict=True):
-            if ok:
+            if ok and value.get("ok"):
                 outcomes[url] = value
                 files.append(value)
+            elif ok:
+                outcomes[url] = value
             else:
                 problem = describe_failure(value)
                 outcomes[url] = {
