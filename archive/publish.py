@@ -1,0 +1,155 @@
+"""Browse an archive in Datasette, read-only, described by the project's `metadata.json`.
+
+`datasette_app()` builds the Datasette instance (the database is named `archive`, stored
+files are served under `/files/`); `serve()` runs it with uvicorn. The same thing by hand:
+
+    datasette serve archive/archive.db --metadata metadata.json --static files:archive/files
+
+`metadata.json` has one home, the top of the source tree (next to `pyproject.toml`), so
+that `datasette ... --metadata metadata.json` and this module read the same file. It is
+found relative to this package, which is where it is in a checkout and in the editable
+install the project uses. An installation without the source tree can ship a copy as
+package data (`archive/metadata.json`); that copy is used when the top-level file is absent.
+
+Nothing here writes: Datasette opens the database read-only (`mode=ro`) for every query,
+`metadata.json` has no writable canned queries, and Datasette 0.65 has no write API.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import weakref
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from datasette import hookimpl
+from datasette.app import Datasette
+from datasette.plugins import pm
+from datasette.utils import parse_metadata, tilde_encode
+from markupsafe import Markup, escape
+
+DATABASE = "archive"
+PLUGIN_NAME = "budget-archive"
+SOURCE_TREE = Path(__file__).resolve().parent.parent
+SETTINGS = {"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500}
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# Columns of query results that name a row of a table: linked to that row.
+_ROW_COLUMNS = {
+    "disclosure_id": "disclosures",
+    "attachment_id": "attachments",
+    "crawl_id": "crawls",
+    "portal_id": "portals",
+}
+# Datasette's plugin manager is global to the process: link cells only in our instances.
+_OUR_INSTANCES: weakref.WeakSet[Datasette] = weakref.WeakSet()
+
+
+def metadata_text() -> str:
+    """The text of the project's metadata.json (see the module docstring for where)."""
+    top = SOURCE_TREE / "metadata.json"
+    if top.is_file() and (SOURCE_TREE / "pyproject.toml").is_file():
+        return top.read_text("utf-8")
+    packaged = importlib.resources.files("archive") / "metadata.json"
+    if packaged.is_file():
+        return packaged.read_text("utf-8")
+    raise FileNotFoundError(
+        f"metadata.json not found at {top} nor as package data of `archive`;"
+        " pass metadata= explicitly"
+    )
+
+
+def load_metadata(path: Path | None = None) -> dict[str, Any]:
+    """Parse Datasette metadata (JSON or YAML) from `path`, or the project's metadata.json."""
+    text = Path(path).read_text("utf-8") if path is not None else metadata_text()
+    metadata: dict[str, Any] = parse_metadata(text)
+    return metadata
+
+
+def datasette_app(archive_dir: Path, metadata: Path | None = None) -> Datasette:
+    """A read-only Datasette over the archive in `archive_dir`.
+
+    The database is `archive` (from `archive.db`); `/files/<...>` serves the stored files,
+    so the `files.path` of a row, prefixed with `/`, opens the file.
+
+    Example: asyncio.run(datasette_app(Path("archive")).client.get("/archive/events.json"))
+    """
+    archive_dir = Path(archive_dir).resolve()
+    db_path = archive_dir / "archive.db"
+    if not db_path.is_file():
+        raise FileNotFoundError(f"no archive database at {db_path}")
+    _register_plugin()
+    _plain_error_pages()
+    ds = Datasette(
+        files=[str(db_path)],
+        metadata=load_metadata(metadata),
+        static_mounts=[("files", str(archive_dir / "files"))],
+        settings=SETTINGS,
+        cors=False,
+    )
+    assert DATABASE in ds.databases, f"expected a database named {DATABASE!r}"
+    _OUR_INSTANCES.add(ds)
+    return ds
+
+
+def serve(archive_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Serve the archive with uvicorn until interrupted; print the URL first.
+
+    Example: serve(Path("archive"), port=8001)
+    """
+    import uvicorn
+
+    ds = datasette_app(archive_dir)
+    print(f"budget-archive: serving {Path(archive_dir)} at http://{host}:{port}/", flush=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+
+
+def _plain_error_pages() -> None:
+    """Keep Datasette 0.65's error handler from using rich (installed: our CLI uses it).
+
+    With rich importable, the default `handle_exception` hook prints every error with
+    `rich.print_exception()`, also for a URL that matches no route, where it is called
+    outside an `except` block: rich raises ValueError and a 404 becomes a 500. Without rich
+    the hook answers 404 and logs plain tracebacks for real errors. Process-wide, harmless.
+    """
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None
+
+
+def _register_plugin() -> None:
+    import sys
+
+    module = sys.modules[__name__]
+    if not pm.is_registered(module):
+        pm.register(module, name=PLUGIN_NAME)
+
+
+@hookimpl
+def render_cell(
+    value: Any, column: str, table: str | None, database: str, datasette: Datasette
+) -> Markup | None:
+    """Link stored-file paths to the file, SHA-256s to their `files` row, ids to rows.
+
+    A SHA-256 shows its first 12 digits (all 64 in the tooltip, the link, JSON and CSV).
+    """
+    if database != DATABASE or datasette not in _OUR_INSTANCES:
+        return None
+    if isinstance(value, str) and value.startswith("files/") and column.endswith("path"):
+        href = datasette.urls.path(quote(value))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    if isinstance(value, str) and "sha256" in column:
+        digests = value.split()
+        if digests and all(_SHA256.fullmatch(d) for d in digests):
+            return Markup("<br>").join(
+                Markup('<a href="{}" title="{}">{}…</a>').format(
+                    datasette.urls.row(DATABASE, "files", d), d, d[:12]
+                )
+                for d in digests
+            )
+    if table is None and column in _ROW_COLUMNS and isinstance(value, int | str) and value != "":
+        href = datasette.urls.row(DATABASE, _ROW_COLUMNS[column], tilde_encode(str(value)))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    return None
