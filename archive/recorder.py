@@ -170,8 +170,9 @@ class Archive:
             if not row or row[2] != "active":
                 return False
             now = utcnow()
+            # last_seen / last_crawl_id stay: the page was not seen; the event says when.
             self.db.table("disclosures").update(
-                row[0], {"status": "withdrawn", "withdrawn_at": now, "last_crawl_id": crawl_id}
+                row[0], {"status": "withdrawn", "withdrawn_at": now}
             )
             self._event(crawl_id, "withdrawn", row[1], row[0], note=f"page answered {http_status}")
         return True

@@ -103,6 +103,8 @@ def test_gone_page_is_withdrawn_then_reappears(archive):
     assert not archive.record_gone(c2, PAGE["url"], 404)  # already withdrawn
     assert events(archive, c2) == [("withdrawn", False, None, None)]
     assert archive.known_disclosures("p", ["s"]) == []
+    assert archive.finish_crawl(c2)["disclosures_seen"] == 0
+    assert archive.db["disclosures"].get(1)["last_crawl_id"] == c1
     observe(archive, c3, {PDF_URL: v1})
     assert events(archive, c3) == [("reappeared", False, None, None)]
     assert archive.db["versions"].count == 1
