@@ -204,3 +204,42 @@ def demo(
         from archive.publish import serve as serve_archive
 
         serve_archive(archive_dir, host="127.0.0.1", port=port)
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option(
+    "--all", "everything", is_flag=True, help="Redo every PDF, not only those of older versions."
+)
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
+def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
+    """Rebuild the totals tables from the stored files, e.g. after the extractor improved.
+
+    Files already extracted by the current extractor version are skipped unless --all.
+
+    Example: budget-archive reextract --archive ./archive
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from rich.progress import Progress
+
+    from archive.recorder import Archive
+    from archive.totals import extract_file, extractor_version, pending_files, store_totals
+
+    if not (archive_dir / "archive.db").exists():
+        raise click.ClickException(f"no archive at {archive_dir}")
+    archive = Archive(archive_dir)
+    version = extractor_version()
+    todo = pending_files(archive, version, everything=everything)
+    paths = [str(archive.root / f["path"]) for f in todo]
+    errors = 0
+    with (
+        ProcessPoolExecutor(max(1, workers)) as pool,
+        Progress(console=console) as progress,
+    ):
+        task = progress.add_task(f"extracting ({version})", total=len(todo))
+        for f, result in zip(todo, pool.map(extract_file, paths), strict=True):
+            store_totals(archive, f["sha256"], result, version)
+            errors += bool(result.get("error"))
+            progress.advance(task)
+    console.print(f"{len(todo)} files extracted with {version}, {errors} could not be read")

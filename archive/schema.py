@@ -184,6 +184,62 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+TOTAL_TEXT_FIELDS = ("unit_name", "doc_type", "scope", "amount_unit")
+TOTAL_AMOUNT_FIELDS = (
+    "revenue_total",
+    "expenditure_total",
+    "general_budget_income",
+    "gov_fund_income",
+    "state_capital_income",
+    "carryover",
+    "basic_expenditure",
+    "project_expenditure",
+    "personnel_expenditure",
+    "public_expenditure",
+    "three_public_total",
+    "three_public_overseas",
+    "three_public_vehicle_purchase",
+    "three_public_vehicle_operation",
+    "three_public_reception",
+    "operating_expenses",
+)
+
+
+@migration("0002_totals")
+def _totals(db: sqlite_utils.Database) -> None:
+    columns: dict[str, type] = {
+        "sha256": str,
+        "extractor_version": str,
+        "extracted_at": str,
+        "status": str,  # ok | error
+        "error": str,
+        "text_layer": int,
+        "is_budget_disclosure": int,
+        "pages": int,
+        "year": int,
+        **{name: str for name in TOTAL_TEXT_FIELDS},
+        **{name: float for name in TOTAL_AMOUNT_FIELDS},
+        "checks_failed": int,
+        "result": str,  # the extractor's whole JSON answer
+    }
+    db.table("totals").create(columns, pk="sha256", foreign_keys=[("sha256", "files", "sha256")])
+    db.table("totals_by_function").create(
+        {"sha256": str, "name": str, "amount": float},
+        pk=("sha256", "name"),
+        foreign_keys=[("sha256", "totals", "sha256")],
+    )
+    db.table("totals_evidence").create(
+        {"sha256": str, "field": str, "page": int, "source": str, "text": str},
+        pk=("sha256", "field"),
+        foreign_keys=[("sha256", "totals", "sha256")],
+    )
+    db.table("totals_checks").create(
+        {"sha256": str, "name": str, "status": str, "detail": str},
+        pk=("sha256", "name"),
+        foreign_keys=[("sha256", "totals", "sha256")],
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations; return the names applied."""
     db.table("_migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)

@@ -49,7 +49,12 @@ DEMO_PORTAL_URL = None
 ITEM_PIPELINES = {
     "pipelines.files.ArchiveFilesPipeline": 100,
     "pipelines.record.ArchiveRecordPipeline": 300,
+    "pipelines.extract.ExtractTotalsPipeline": 400,
 }
+# EXTRACT_TOTALS: extract key totals from each new PDF during the crawl (worker processes).
+EXTRACT_TOTALS = True
+# EXTRACT_WORKERS: how many worker processes extract at once.
+EXTRACT_WORKERS = 1
 # Downloads may be redirected (portals move files behind download scripts).
 MEDIA_ALLOW_REDIRECTS = True
 DOWNLOADER_MIDDLEWARES = {

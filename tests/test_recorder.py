@@ -160,7 +160,7 @@ def test_finish_crawl_counts_what_it_recorded(archive):
 def test_migrations_are_applied_once(tmp_path):
     Archive(tmp_path / "a")
     again = Archive(tmp_path / "a")
-    assert [r["name"] for r in again.db["_migrations"].rows] == ["0001_initial"]
+    assert [r["name"] for r in again.db["_migrations"].rows] == ["0001_initial", "0002_totals"]
 
 
 def test_an_observation_is_one_transaction(archive):
