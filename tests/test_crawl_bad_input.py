@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+
+from tests.localsite import LocalSite
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_PDF = b"%PDF-1.4\n% good budget\n" + b"0" * 2000
@@ -43,112 +42,78 @@ def detail(title: str, links: str, charset: str = "utf-8") -> bytes:
 CHALLENGE = b"<html><script>document.cookie='__jsl_clearance=1';location.href=location.href;</script></html>"
 
 
-class Portal:
-    """Routes: path -> (status, content type, body, delay). `broken` flips the good file to 500."""
-
-    def __init__(self) -> None:
-        self.broken = False
-        d = "/ys/202503/"
-        self.routes = {
-            "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n", 0),
-            "/ys/index.html": (
-                200,
-                "text/html; charset=utf-8",
-                listing(
-                    [
-                        ("t20250302_1.html", "甲局2025年部门预算"),
-                        ("t20250302_2.html", "乙局2025年部门预算"),
-                        ("t20250302_3.html", "丙局2025年部门预算"),
-                        ("t20250302_4.html", "丁局2025年部门预算"),
-                        ("t20250302_5.html", "戊局2025年部门预算"),
-                        ("t20250302_6.html", "己局2025年部门预算"),
-                        ("t20250302_7.html", "庚局2025年部门预算"),
-                        ("P0direct.pdf", "辛局2025年部门预算"),
-                    ]
-                ),
-                0,
+def portal_routes() -> dict:
+    """path -> (status, content type, body, delay)"""
+    d = "/ys/202503/"
+    return {
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n", 0),
+        "/ys/index.html": (
+            200,
+            "text/html; charset=utf-8",
+            listing(
+                [
+                    ("t20250302_1.html", "甲局2025年部门预算"),
+                    ("t20250302_2.html", "乙局2025年部门预算"),
+                    ("t20250302_3.html", "丙局2025年部门预算"),
+                    ("t20250302_4.html", "丁局2025年部门预算"),
+                    ("t20250302_5.html", "戊局2025年部门预算"),
+                    ("t20250302_6.html", "己局2025年部门预算"),
+                    ("t20250302_7.html", "庚局2025年部门预算"),
+                    ("P0direct.pdf", "辛局2025年部门预算"),
+                ]
             ),
-            # 1: good file, plus an HTML page served as .pdf, plus a file that is too large
-            d + "t20250302_1.html": (
-                200,
-                "text/html; charset=utf-8",
-                detail(
-                    "甲局2025年部门预算",
-                    '<a href="./good.pdf">甲.pdf</a><a href="./html.pdf">说明.pdf</a>'
-                    '<a href="./big.pdf">报表.pdf</a>',
-                ),
-                0,
+            0,
+        ),
+        # 1: good file, plus an HTML page served as .pdf, plus a file that is too large
+        d + "t20250302_1.html": (
+            200,
+            "text/html; charset=utf-8",
+            detail(
+                "甲局2025年部门预算",
+                '<a href="./good.pdf">甲.pdf</a><a href="./html.pdf">说明.pdf</a>'
+                '<a href="./big.pdf">报表.pdf</a>',
             ),
-            d + "good.pdf": (200, "application/pdf", GOOD_PDF, 0),
-            d + "html.pdf": (
-                200,
-                "text/html",
-                b"<!DOCTYPE html><html><title>404 Not Found</title></html>",
-                0,
-            ),
-            d + "big.pdf": (200, "application/pdf", BIG_PDF, 0),
-            # 2: the detail page fails with 500 (retried, then recorded)
-            d + "t20250302_2.html": (500, "text/html", b"<html>error</html>", 0),
-            # 3: a block page (521) for the attachment
-            d + "t20250302_3.html": (
-                200,
-                "text/html; charset=utf-8",
-                detail("丙局2025年部门预算", '<a href="./blocked.pdf">丙.pdf</a>'),
-                0,
-            ),
-            d + "blocked.pdf": (521, "text/html", b"<html>web server is down</html>", 0),
-            # 4: a JavaScript challenge instead of the detail page
-            d + "t20250302_4.html": (200, "text/html", CHALLENGE, 0),
-            # 5: slower than the download timeout
-            d + "t20250302_5.html": (
-                200,
-                "text/html; charset=utf-8",
-                detail("戊局2025年部门预算", ""),
-                4,
-            ),
-            # 6: a GBK page whose attachment works
-            d + "t20250302_6.html": (
-                200,
-                "text/html; charset=GBK",
-                detail("己局2025年部门预算", '<a href="./gbk.pdf">己局预算.pdf</a>', "gbk"),
-                0,
-            ),
-            d + "gbk.pdf": (200, "application/pdf", GOOD_PDF + b"gbk", 0),
-            # 7: a "detail page" that is a PDF; 8: a list entry linking its PDF directly
-            d + "t20250302_7.html": (200, "application/pdf", GOOD_PDF + b"7", 0),
-            d + "P0direct.pdf": (200, "application/pdf", GOOD_PDF + b"direct", 0),
-        }
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        portal = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                status, ctype, body, delay = portal.routes.get(
-                    self.path, (404, "text/html", b"<html>404</html>", 0)
-                )
-                if portal.broken and self.path.endswith("good.pdf"):
-                    status, body = 500, b"<html>oops</html>"
-                time.sleep(delay)
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> Portal:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
+            0,
+        ),
+        d + "good.pdf": (200, "application/pdf", GOOD_PDF, 0),
+        d + "html.pdf": (
+            200,
+            "text/html",
+            b"<!DOCTYPE html><html><title>404 Not Found</title></html>",
+            0,
+        ),
+        d + "big.pdf": (200, "application/pdf", BIG_PDF, 0),
+        # 2: the detail page fails with 500 (retried, then recorded)
+        d + "t20250302_2.html": (500, "text/html", b"<html>error</html>", 0),
+        # 3: a block page (521) for the attachment
+        d + "t20250302_3.html": (
+            200,
+            "text/html; charset=utf-8",
+            detail("丙局2025年部门预算", '<a href="./blocked.pdf">丙.pdf</a>'),
+            0,
+        ),
+        d + "blocked.pdf": (521, "text/html", b"<html>web server is down</html>", 0),
+        # 4: a JavaScript challenge instead of the detail page
+        d + "t20250302_4.html": (200, "text/html", CHALLENGE, 0),
+        # 5: slower than the download timeout
+        d + "t20250302_5.html": (
+            200,
+            "text/html; charset=utf-8",
+            detail("戊局2025年部门预算", ""),
+            4,
+        ),
+        # 6: a GBK page whose attachment works
+        d + "t20250302_6.html": (
+            200,
+            "text/html; charset=GBK",
+            detail("己局2025年部门预算", '<a href="./gbk.pdf">己局预算.pdf</a>', "gbk"),
+            0,
+        ),
+        d + "gbk.pdf": (200, "application/pdf", GOOD_PDF + b"gbk", 0),
+        # 7: a "detail page" that is a PDF; 8: a list entry linking its PDF directly
+        d + "t20250302_7.html": (200, "application/pdf", GOOD_PDF + b"7", 0),
+        d + "P0direct.pdf": (200, "application/pdf", GOOD_PDF + b"direct", 0),
+    }
 
 
 def scrapy_crawl(archive: Path, portals: Path) -> subprocess.CompletedProcess:
@@ -182,17 +147,21 @@ def scrapy_crawl(archive: Path, portals: Path) -> subprocess.CompletedProcess:
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bad")
     archive = tmp / "archive"
-    with Portal() as portal:
-        portals = tmp / "portals.toml"
-        portals.write_text(
-            f'[[portal]]\nid = "bad"\nname = "坏门户"\nbase_url = "{portal.url}"\n'
-            f"concurrency = 4\ndownload_delay = 0.0\nautothrottle = false\n"
-            f'[[portal.section]]\nid = "ys"\nfamily = "trs"\nurl = "{portal.url}/ys/index.html"\n'
-            f'[[portal.section]]\nid = "moved"\nfamily = "trs"\nurl = "{portal.url}/moved/index.html"\n',
-            "utf-8",
-        )
+    broken = {"on": False}
+
+    def good_file_breaks(path: str):
+        if broken["on"] and path.endswith("good.pdf"):
+            return (500, "text/html", b"<html>oops</html>", 0)
+        return None
+
+    with LocalSite(portal_routes(), good_file_breaks) as site:
+        portals = site.portals_file(tmp, "trs", "/ys/index.html", portal_id="bad")
+        with portals.open("a", encoding="utf-8") as f:  # and a section that moved away
+            f.write(
+                f'[[portal.section]]\nid = "moved"\nfamily = "trs"\nurl = "{site.url}/moved/index.html"\n'
+            )
         first = scrapy_crawl(archive, portals)
-        portal.broken = True
+        broken["on"] = True
         second = scrapy_crawl(archive, portals)
     return sqlite_utils.Database(archive / "archive.db"), archive, (first, second)
 
