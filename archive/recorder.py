@@ -28,6 +28,19 @@ from archive.filestore import FileStore
 from archive.schema import migrate
 
 GONE_STATUSES = (404, 410)
+# What `record_disclosure()` reads of a disclosure page.
+PAGE_FIELDS = (
+    "portal_id",
+    "section",
+    "url",
+    "title",
+    "publish_date_shown",
+    "publish_date",
+    "unit_name",
+    "year",
+    "doc_type",
+    "parent_url",
+)
 
 
 def utcnow() -> str:
@@ -214,20 +227,7 @@ class Archive:
     def _upsert_disclosure(
         self, crawl_id: int, page: Mapping[str, Any], now: str
     ) -> tuple[int, bool]:
-        fields = {
-            k: page.get(k)
-            for k in (
-                "portal_id",
-                "section",
-                "url",
-                "title",
-                "publish_date_shown",
-                "publish_date",
-                "unit_name",
-                "year",
-                "doc_type",
-            )
-        }
+        fields = {k: page.get(k) for k in PAGE_FIELDS if k != "parent_url"}
         parent_url = page.get("parent_url")
         if parent_url:
             parent = self.db.execute(

@@ -7,6 +7,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
+from archive.recorder import PAGE_FIELDS
 from crawler.run import archive_for, crawl_id_for
 
 
@@ -21,21 +22,7 @@ class ArchiveRecordPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        page = {
-            key: adapter.get(key)
-            for key in (
-                "portal_id",
-                "section",
-                "url",
-                "title",
-                "publish_date_shown",
-                "publish_date",
-                "unit_name",
-                "year",
-                "doc_type",
-                "parent_url",
-            )
-        }
+        page = {key: adapter.get(key) for key in PAGE_FIELDS}
         self.archive.record_disclosure(
             crawl_id_for(self.crawler),
             page,

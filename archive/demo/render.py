@@ -35,6 +35,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from archive.schema import TOTAL_AMOUNT_FIELDS
+
 __all__ = [
     "AMOUNT_FIELDS",
     "SeedDoc",
@@ -50,24 +52,7 @@ FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 #: Label fields that hold amounts (万元) and are scaled by :func:`make_variant`.
-AMOUNT_FIELDS = (
-    "revenue_total",
-    "expenditure_total",
-    "general_budget_income",
-    "gov_fund_income",
-    "state_capital_income",
-    "carryover",
-    "basic_expenditure",
-    "project_expenditure",
-    "personnel_expenditure",
-    "public_expenditure",
-    "three_public_total",
-    "three_public_overseas",
-    "three_public_vehicle_purchase",
-    "three_public_vehicle_operation",
-    "three_public_reception",
-    "operating_expenses",
-)
+AMOUNT_FIELDS = TOTAL_AMOUNT_FIELDS
 
 # reportlab keeps global state while building; the demo server renders from many threads
 _RENDER_LOCK = threading.RLock()

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from archive.filestore import sniff_kind
 from archive.recorder import GONE_STATUSES
-from crawler.attachments import find_attachments, looks_like_document
+from crawler.attachments import Attachment, find_attachments, looks_like_document
 from crawler.classify import TitleFacts, classify_title, normalize, parse_date
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section, load_portals
@@ -191,20 +191,34 @@ class BudgetSpider(Spider):
         facts = classify_title(title)
         if not self.wanted(facts, section):
             return None
+        return self.disclosure(url, title, date, facts, portal, section, [Attachment(url, title)])
+
+    def disclosure(
+        self,
+        url: str,
+        title: str,
+        shown_date: str | None,
+        facts: TitleFacts,
+        portal: Portal,
+        section: Section,
+        attachments: list[Attachment],
+        parent_url: str | None = None,
+    ) -> DisclosureItem:
         self.crawler.stats.inc_value("budget/disclosures")
         return DisclosureItem(
             portal_id=portal.id,
             section=section.id,
             url=url,
             title=title,
-            publish_date_shown=date,
-            publish_date=parse_date(date),
+            publish_date_shown=shown_date,
+            publish_date=parse_date(shown_date),
             unit_name=facts.unit_name,
             year=facts.year,
             doc_type=facts.doc_type,
             scope=facts.scope,
-            attachments=[{"url": url, "name": title}],
-            file_urls=[url],
+            parent_url=parent_url,
+            attachments=[{"url": a.url, "name": a.name} for a in attachments],
+            file_urls=[a.url for a in attachments],
         )
 
     # -- detail pages ---------------------------------------------------------------------
@@ -240,22 +254,16 @@ class BudgetSpider(Spider):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
         attachments = find_attachments(Selector(response), response.url)
-        item = DisclosureItem(
-            portal_id=portal.id,
-            section=section.id,
-            url=response.url,
-            title=title,
-            publish_date_shown=shown,
-            publish_date=parse_date(shown),
-            unit_name=facts.unit_name,
-            year=facts.year,
-            doc_type=facts.doc_type,
-            scope=facts.scope,
+        item = self.disclosure(
+            response.url,
+            title,
+            shown,
+            facts,
+            portal,
+            section,
+            attachments,
             parent_url=response.meta.get("parent_url"),
-            attachments=[{"url": a.url, "name": a.name} for a in attachments],
-            file_urls=[a.url for a in attachments],
         )
-        self.crawler.stats.inc_value("budget/disclosures")
         yield item
         if not attachments:
             for url, child_title in self.child_pages(response):
