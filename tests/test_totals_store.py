@@ -73,3 +73,43 @@ def test_store_and_replace(tmp_path):
         None,
     )
     assert archive.db["totals_by_function"].count == 0 and archive.db["totals_checks"].count == 0
+
+
+def test_unit_totals_query_in_datasette(tmp_path):
+    """The canned query joins a unit's disclosures to the totals of their current files."""
+    import asyncio
+
+    from archive.publish import datasette_app
+
+    archive = Archive(tmp_path / "a")
+    crawl = archive.start_crawl(["p"])
+    archive.upsert_portal({"id": "p", "name": "门户", "base_url": "http://h", "sections": "[]"})
+    for year, body in ((2024, b"%PDF-1.4 a"), (2025, b"%PDF-1.4 b")):
+        f = archive.files.put(body)
+        page = {
+            "portal_id": "p",
+            "section": "s",
+            "url": f"http://h/{year}.html",
+            "title": f"演示市教育局{year}年部门预算",
+            "unit_name": "演示市教育局",
+            "year": year,
+            "doc_type": "budget",
+        }
+        result = {"ok": True, "sha256": f.sha256, "size": f.size, "kind": "pdf", "path": f.path}
+        archive.record_disclosure(
+            crawl,
+            page,
+            [{"url": f"http://h/{year}.pdf", "name": "预算.pdf"}],
+            {f"http://h/{year}.pdf": result},
+        )
+        store_totals(archive, f.sha256, {**RESULT, "year": year, "revenue_total": year / 10}, "v1")
+
+    async def fetch():
+        ds = datasette_app(archive.root)
+        return await ds.client.get("/archive/unit_totals.json?_shape=array&unit=教育局")
+
+    response = asyncio.run(fetch())
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert [(r["year"], r["revenue_total"]) for r in rows] == [(2024, 202.4), (2025, 202.5)]
+    assert all(r["unit"] == "演示市教育局" and r["checks_failed"] == 1 for r in rows)
