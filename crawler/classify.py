@@ -18,10 +18,11 @@ _YEAR = re.compile(r"(2\s?0\s?\d\s?\d)\s*年")
 _YEAR_ANY = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _SCOPE_UNIT = re.compile(r"单位(预|决)算")
 _UNIT_PREFIX = re.compile(r"^(关于)?(公开)?")
-# "…及所属单位", "（含下属单位）", "（本级）": scope, not part of the unit's name
+# "…及所属单位", "（含下属单位）": scope, not part of the unit's name. "（本级）" stays: it
+# names the department's own level, as the documents themselves do.
 _UNIT_SCOPE_SUFFIX = re.compile(
     r"((及|和)其?(所属|下属|委属|直属|局属)各?(事业)?(单位|机构)"
-    r"|\((本级|含(所属|下属|委属|直属)?(事业)?(单位|机构)?)\))$"
+    r"|\(含(所属|下属|委属|直属)?(事业)?(单位|机构)?\))$"
 )
 
 
@@ -57,7 +58,9 @@ def classify_title(title: str) -> TitleFacts:
     unit = None
     if m and m.start() > 0:
         unit = _UNIT_PREFIX.sub("", t[: m.start()]).strip(" -—_:：、")
-        unit = _UNIT_SCOPE_SUFFIX.sub("", unit).strip() or None
+        unit = _UNIT_SCOPE_SUFFIX.sub("", unit).strip()
+        # official names are written with full-width parentheses (NFKC made them ASCII)
+        unit = unit.replace("(", "（").replace(")", "）") or None
     scope = None
     if doc_type:
         scope = "unit" if _SCOPE_UNIT.search(t) else "department"

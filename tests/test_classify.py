@@ -28,7 +28,7 @@ from crawler.classify import classify_title, parse_date
             True,
             "budget",
             2026,
-            "重庆市财政局",
+            "重庆市财政局（本级）",
             "unit",
         ),
         ("演示市财政局2025年办公设备采购项目公开招标公告", False, None, 2025, "演示市财政局", None),
