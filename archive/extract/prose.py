@@ -1,0 +1,110 @@
+"""Key totals stated in sentences: ``2024 年收入预算 242.3 万元，其中：一般公共预算拨款收入 242.3 万元``.
+
+The prose is read as one string (lines joined, white space and quotes dropped, page
+numbers remembered by offset). A figure is the first amount after its keyword, with no
+other number in between except a year; a year other than the document's disqualifies
+the sentence (``比 2023 年预算数增加 …``). In a final account a figure must be the
+决算 one, not the budget it is compared with.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from archive.extract.pages import Page
+from archive.extract.tables import Found
+from archive.extract.text import squeeze
+
+_AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|元|亿元)"
+# what may stand between a keyword and its amount: words, a year, no other number
+_GAP = r"(?P<gap>(?:[^。;；\d]|(?:20\d{2})年度?|[(（]\d{4}[)）]){0,%d}?)"
+_YEAR_LEAD = r"(?:。(?:20\d{2})年度?[^。;；\d]{0,12}?)?"
+
+PROSE_KEYS: dict[str, list[str]] = {
+    "revenue_total": [
+        r"(?<!拨款)(?<!基金)(?<!资金)(?<!财政)收入(?:预算|决算)?(?:总计|合计|总额|总数)",
+        r"(?<![拨款政金])收入(?:预算|决算)(?!数)",
+    ],
+    "expenditure_total": [
+        r"(?<![基本目营款算])支出(?:预算|决算)?(?:总计|合计|总额|总数)",
+        r"(?<![基本目营款算出位级])支出(?:预算|决算)(?!数)",
+    ],
+    "general_budget_income": [r"一般公共预算(?:财政)?拨款收入"],
+    "gov_fund_income": [r"政府性基金预算(?:财政)?拨款收入"],
+    "state_capital_income": [r"国有资本经营预算(?:财政)?拨款收入"],
+    "carryover": [r"上年结转(?:结余|和结余)?(?:资金)?(?!下年)"],
+    "basic_expenditure": [r"(?<!公共预算)(?<!财政拨款)(?<!基金预算)基本支出(?:预算|决算)?"],
+    "project_expenditure": [r"(?<!公共预算)(?<!财政拨款)(?<!基金预算)项目支出(?:预算|决算)?"],
+    "personnel_expenditure": [r"(?<![职休退])人员经费(?:支出)?"],
+    "public_expenditure": [r"(?<!综合)(?:日常)?公用经费(?:支出)?"],
+    "three_public_total": [r"三公经费(?:财政拨款)?(?:支出)?(?:预算|决算)?(?:数|总额|合计)?"],
+    "three_public_overseas": [r"因公出国\(境\)(?:费用|经费|费)"],
+    "three_public_vehicle_purchase": [r"公务用车购置费"],
+    "three_public_vehicle_operation": [r"公务用车运行(?:维护|维修)?费"],
+    "three_public_reception": [r"公务接待费(?:用)?"],
+    "operating_expenses": [r"机关运行经费(?!的)"],
+}
+
+
+@dataclass
+class Prose:
+    text: str
+    offsets: list[int]  # start offset of each page in text
+    numbers: list[int]  # page numbers
+
+
+def join_prose(pages: list[Page]) -> Prose:
+    parts, offsets, numbers, at = [], [], [], 0
+    for page in pages:
+        if page.tabular and page.kinds:
+            continue  # a table page: its numbers are read from the table
+        lines = [
+            ln
+            for ln in page.text.splitlines()
+            if not re.fullmatch(r"\s*[-—–]?\s*\d+\s*[-—–]?\s*", ln)
+        ]
+        text = squeeze("".join(lines))
+        offsets.append(at)
+        numbers.append(page.number)
+        parts.append(text)
+        at += len(text)
+    return Prose("".join(parts), offsets, numbers)
+
+
+def read_prose(prose: Prose, *, year: int | None, final: bool) -> dict[str, Found]:
+    found: dict[str, Found] = {}
+    for field, keys in PROSE_KEYS.items():
+        for key in keys:
+            hit = _first(prose, key, year=year, final=final)
+            if hit is not None:
+                found[field] = hit
+                break
+    return found
+
+
+def _first(prose: Prose, key: str, *, year: int | None, final: bool) -> Found | None:
+    regex = re.compile(f"(?P<key>{key})" + (_GAP % 24) + _YEAR_LEAD + _AMOUNT)
+    for m in regex.finditer(prose.text):
+        gap = prose.text[m.end("key") : m.start("amount")]
+        years = {int(y) for y in re.findall(r"(20\d{2})年", gap)}
+        if year and years and year not in years:
+            continue
+        if re.search(
+            r"增[加长]|减少|下降|上升|比上年|比\d{4}|较上年|占|同比|以上|以下|不超过", gap
+        ):
+            continue
+        words = re.sub(r"一般公共预算", "", gap)
+        if final and "预算" in words and "决算" not in words:
+            continue
+        if not final and "决算" in words:
+            continue
+        after = prose.text[m.end() : m.end() + 2]
+        if after.startswith(("以上", "以下", "/")):
+            continue
+        value = float(m.group("amount").replace(",", ""))
+        page = prose.numbers[max(0, bisect.bisect_right(prose.offsets, m.start()) - 1)]
+        start = max(0, m.start() - 20)
+        return Found(value, m.group("unit"), page, "sentence", prose.text[start : m.end() + 10])
+    return None
