@@ -29,8 +29,17 @@ def crawl(archive: Path, url: str) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "archive", "crawl", "demo", "--archive", str(archive),
-         "--demo-url", url],
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "crawl",
+            "demo",
+            "--archive",
+            str(archive),
+            "--demo-url",
+            url,
+        ],
         check=True,
         capture_output=True,
     )
@@ -44,8 +53,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     phases: dict[str, list[float]] = {"initial": [], "revised": [], "unchanged": []}
-    print(f"{'run':>3} {'phase':<9} {'wall s':>7} {'peak MB':>8} {'discl':>5} {'dl':>4} "
-          f"{'304':>4} {'events':>6} {'probl':>5}")
+    print(
+        f"{'run':>3} {'phase':<9} {'wall s':>7} {'peak MB':>8} {'discl':>5} {'dl':>4} "
+        f"{'304':>4} {'events':>6} {'probl':>5}"
+    )
     for run in range(1, args.runs + 1):
         with tempfile.TemporaryDirectory() as tmp, DemoPortal(port=0) as portal:
             archive = Path(tmp) / "archive"
@@ -55,11 +66,15 @@ def main() -> None:
                 wall, peak = crawl(archive, portal.url)
                 phases[phase].append(wall)
                 row = sqlite_utils.Database(archive / "archive.db")["crawls"].get(crawl_id)
-                print(f"{run:>3} {phase:<9} {wall:>7.2f} {peak:>8.0f} {row['disclosures_seen']:>5} "
-                      f"{row['files_downloaded']:>4} {row['files_not_modified']:>4} "
-                      f"{row['events']:>6} {row['problems']:>5}")
-    print("median wall s: " + ", ".join(
-        f"{phase} {statistics.median(times):.2f}" for phase, times in phases.items()))
+                print(
+                    f"{run:>3} {phase:<9} {wall:>7.2f} {peak:>8.0f} {row['disclosures_seen']:>5} "
+                    f"{row['files_downloaded']:>4} {row['files_not_modified']:>4} "
+                    f"{row['events']:>6} {row['problems']:>5}"
+                )
+    print(
+        "median wall s: "
+        + ", ".join(f"{phase} {statistics.median(times):.2f}" for phase, times in phases.items())
+    )
     print(f"(cpus: {os.cpu_count()}; peak MB is the largest crawl process so far)")
 
 

@@ -17,7 +17,9 @@ sentence, the text it was read from); ``checks`` reconciles them. Amounts are in
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,7 @@ from archive.extract.tables import (
     read_functions,
     read_rows,
 )
+from archive.extract.text import label
 
 __all__ = ["EXTRACTOR_VERSION", "AMOUNT_FIELDS", "Extraction", "UnreadablePDF", "extract_pdf"]
 
@@ -130,20 +133,16 @@ def extract_pdf(path: Path) -> Extraction:
     final = meta.doc_type == "final_account"
     plan = {
         SUMMARY: summary_pages(pages),
-        EXPENDITURE: table_pages(pages, EXPENDITURE),
-        BASIC: table_pages(pages, BASIC),
-        THREE_PUBLIC: table_pages(pages, THREE_PUBLIC, limit=2),
-        OPERATING: table_pages(pages, OPERATING, limit=2),
+        EXPENDITURE: table_pages(pages, EXPENDITURE, needs=("基本支出", "项目支出")),
+        BASIC: table_pages(pages, BASIC, needs=("人员经费", "人员支出", "公用经费", "公用支出")),
+        THREE_PUBLIC: table_pages(pages, THREE_PUBLIC, limit=1, needs=("出国", "接待", "公务用车")),
+        OPERATING: table_pages(pages, OPERATING, limit=2, needs=("机关运行经费",)),
     }
     unit = _main_unit(pages, plan[SUMMARY])
     result.amount_unit = unit
-    grids = _read_grids(Path(path), {p.number: p for ps in plan.values() for p in ps})
-
-    def of(kind: str) -> list[Grid]:
-        return [g for p in plan[kind] for g in grids.get(p.number, [])]
-
-    tables = _read_tables(of, unit, meta.year, final)
-    functions = read_functions(of(SUMMARY), unit)
+    with _Tables(Path(path), plan) as of:
+        tables = _read_tables(of, unit, meta.year, final, label(meta.unit_name or ""))
+        functions = read_functions(of(SUMMARY), unit)
     prose = read_prose(join_prose(pages), year=meta.year, final=final)
     _merge(result, tables, prose, functions)
     return result
@@ -157,18 +156,35 @@ def _main_unit(pages: list[Page], summary: list[Page]) -> str:
     return units.most_common(1)[0][0] if units else "万元"
 
 
-def _read_grids(path: Path, wanted: dict[int, Page]) -> dict[int, list[Grid]]:
-    grids: dict[int, list[Grid]] = {}
-    if not wanted:
-        return grids
-    with pdfplumber.open(path) as pdf:
-        for number in sorted(wanted):
-            page = pdf.pages[number - 1]
+class _Tables:
+    """The planned pages' tables, read with pdfplumber on first use, page by page."""
+
+    def __init__(self, path: Path, plan: dict[str, list[Page]]):
+        self.path, self.plan = path, plan
+        self.pdf: Any = None
+        self.cache: dict[int, list[Grid]] = {}
+
+    def __enter__(self) -> _Tables:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+    def __call__(self, kind: str) -> Iterator[Grid]:
+        for page in self.plan[kind]:
+            yield from self.grids(page)
+
+    def grids(self, page: Page) -> list[Grid]:
+        if page.number not in self.cache:
+            if self.pdf is None:
+                self.pdf = pdfplumber.open(self.path)
+            plumber_page = self.pdf.pages[page.number - 1]
             try:
-                grids[number] = grids_of_page(page, number, wanted[number].amount_unit)
+                self.cache[page.number] = grids_of_page(plumber_page, page.number, page.amount_unit)
             finally:
-                page.close()
-    return grids
+                plumber_page.close()
+        return self.cache[page.number]
 
 
 _TOTAL = ("合计", "总计")
@@ -184,32 +200,39 @@ def _three_public_total(path: list[str]) -> bool:
     return any(p in _TOTAL for p in path)
 
 
-def _has_meeting_columns(paths: dict[int, list[str]]) -> bool:
-    return any("会议" in "/".join(p) or "培训" in "/".join(p) for p in paths.values())
+def _not_three_public(paths: dict[int, list[str]]) -> bool:
+    """A table on a 三公 page that is not the 三公 table (its headers name none of the items)."""
+    heads = "/".join("/".join(p) for p in paths.values())
+    return not any(w in heads for w in ("出国", "接待", "公务用车"))
 
 
-def _read_tables(of, unit: str, year: int | None, final: bool) -> dict[str, Found]:
+def _not_three_public_or_meetings(paths: dict[int, list[str]]) -> bool:
+    """As above, or a 三公 table whose 合计 also counts 会议费 and 培训费."""
+    heads = "/".join("/".join(p) for p in paths.values())
+    return _not_three_public(paths) or "会议" in heads or "培训" in heads
+
+
+def _read_tables(
+    of: _Tables, unit: str, year: int | None, final: bool, unit_name: str
+) -> dict[str, Found]:
     found = read_rows(of(SUMMARY), SUMMARY_ROWS, unit)
-    kw = {"year": year, "final": final}
-    expenditure = of(EXPENDITURE)
+    kw: dict[str, Any] = {"year": year, "final": final, "unit_name": unit_name or None}
     for name, regex in (
         ("basic_expenditure", r"基本支出(?:合计)?|人员经费和公用经费(?:支出)?"),
         ("project_expenditure", r"项目支出(?:合计)?|专项业务经费(?:支出)?"),
     ):
-        hit = read_column(expenditure, leaf(regex), unit, target=regex, **kw)
+        hit = read_column(of(EXPENDITURE), leaf(regex), unit, target=regex, **kw)
         if hit is not None:
             found[name] = hit
-    basic = of(BASIC)
     for name, regex in (
         ("personnel_expenditure", r"人员经费(?:支出)?|人员支出"),
         ("public_expenditure", r"(?:日常)?公用经费(?:支出)?|(?:日常)?公用支出"),
     ):
-        hit = read_column(basic, leaf(regex), unit, target=regex, **kw)
+        hit = read_column(of(BASIC), leaf(regex), unit, target=regex, **kw)
         if hit is None:
-            hit = read_rows(basic, {name: [pattern(regex)]}, unit).get(name)
+            hit = read_rows(of(BASIC), {name: [pattern(regex)]}, unit).get(name)
         if hit is not None:
             found[name] = hit
-    three = of(THREE_PUBLIC)
     three_rules = {
         "three_public_total": _three_public_total,
         "three_public_overseas": has("出国"),
@@ -220,15 +243,20 @@ def _read_tables(of, unit: str, year: int | None, final: bool) -> dict[str, Foun
         "three_public_reception": has("接待"),
     }
     for name, rule in three_rules.items():
-        skip = _has_meeting_columns if name == "three_public_total" else None
-        hit = read_column(three, rule, unit, skip_grid=skip, **kw)
+        skip = _not_three_public_or_meetings if name == "three_public_total" else _not_three_public
+        hit = read_column(of(THREE_PUBLIC), rule, unit, skip_grid=skip, **kw)
         if hit is None and name == "three_public_total":
             hit = read_column(
-                three, lambda p: "三公" in "/".join(p) and _three_public_total(p), unit, **kw
+                of(THREE_PUBLIC),
+                lambda p: "三公" in "/".join(p) and _three_public_total(p),
+                unit,
+                skip_grid=_not_three_public,
+                **kw,
             )
         if hit is not None:
             found[name] = hit
-    hit = read_column(of(OPERATING) + three, has("机关运行经费"), unit, **kw)
+    operating = chain(of(OPERATING), of(THREE_PUBLIC))
+    hit = read_column(operating, has("机关运行经费"), unit, **kw)
     if hit is not None:
         found["operating_expenses"] = hit
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from archive.extract.text import is_blank, label, parse_amount, squeeze
+from archive.extract.text import has_cjk, is_blank, label, parse_amount, squeeze
 
 TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 
@@ -74,7 +74,7 @@ class Grid:
     def header_paths(self) -> dict[int, list[str]]:
         """Column index → the header labels above it, top to bottom."""
         start = self.data_start()
-        header = self.rows[:start]
+        header = [row for row in self.rows[:start] if not _is_column_numbering(row)]
         paths: dict[int, list[str]] = {}
         for j, centre in self.columns():
             path = []
@@ -83,10 +83,19 @@ class Grid:
                     if c is None or c.blank or not (c.x0 - 0.5 <= centre <= c.x1 + 0.5):
                         continue
                     text = c.label
-                    if text and (not path or path[-1] != text):
+                    if text and text.strip("*") and (not path or path[-1] != text):
                         path.append(text)
             paths[j] = path
         return paths
+
+    def label_columns(self) -> set[int]:
+        """Columns where at least two rows hold a text label."""
+        counts: dict[int, int] = {}
+        for row in self.rows:
+            for j, c in enumerate(row):
+                if c is not None and not c.blank and c.amount is None and has_cjk(c.text):
+                    counts[j] = counts.get(j, 0) + 1
+        return {j for j, n in counts.items() if n >= 2}
 
     def data_rows(self) -> Iterator[tuple[int, Row]]:
         for i in range(self.data_start(), len(self.rows)):

@@ -40,8 +40,11 @@ TITLES: dict[str, re.Pattern[str]] = {
 }
 
 # Numbers as tables print them: grouped or with decimals, not followed by a unit or %.
-_TABLE_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.,%万元年])")
+_TABLE_NUMBER = re.compile(
+    r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.,])(?!\s*(?:[%万元年]|亿元))"
+)
 _AMOUNT_UNIT = re.compile(r"单位[:：]?(万元|元|千元|亿元)")
+_ANY_TOTAL = re.compile(r"合计|总计")
 _TOTAL_ROW = re.compile(r"(?<!本年)(?<!当年)(?:收入|支出)(?:总计|合计)")
 
 
@@ -87,12 +90,24 @@ def read_pages(path: Path) -> list[Page]:
             pages.append(_classify(Page(number=index + 1, text=text)))
     finally:
         pdf.close()
+    _carry_orphan_titles(pages)
     return pages
+
+
+def _carry_orphan_titles(pages: list[Page]) -> None:
+    """A title printed at the foot of a page belongs to the table on the next page."""
+    for page, following in zip(pages, pages[1:], strict=False):
+        if not following.tabular:
+            continue
+        tail = page.squeezed[-60:]
+        kinds = {kind for kind, title in TITLES.items() if title.search(tail)}
+        if kinds and len(kinds) < 4:
+            following.kinds |= kinds
 
 
 def _classify(page: Page) -> Page:
     page.squeezed = squeeze(page.text)
-    page.numbers = len(_TABLE_NUMBER.findall(page.text.replace(" ", "")))
+    page.numbers = len(_TABLE_NUMBER.findall(page.text))
     if page.tabular:
         page.kinds = {kind for kind, title in TITLES.items() if title.search(page.squeezed)}
         if len(page.kinds) >= 4:  # a list of tables (contents), not a table
@@ -102,16 +117,28 @@ def _classify(page: Page) -> Page:
     return page
 
 
-def table_pages(pages: list[Page], kind: str, *, limit: int = 3) -> list[Page]:
-    """The first table of a kind: its titled page and the untitled tabular pages after it."""
-    start = next((i for i, p in enumerate(pages) if kind in p.kinds), None)
+def table_pages(
+    pages: list[Page], kind: str, *, limit: int = 3, needs: tuple[str, ...] = ()
+) -> list[Page]:
+    """The first table of a kind: its titled page and the untitled tabular pages after it.
+
+    `needs`: words one of which the page must contain (its headers), so that pdfplumber
+    is not spent on a table of that title that lacks the wanted columns. A continuation
+    page is kept only when it holds a total row (合计/总计), the one thing read from it.
+    """
+    start = None
+    for i, page in enumerate(pages):
+        if kind in page.kinds and (not needs or any(w in page.squeezed for w in needs)):
+            start = i
+            break
     if start is None:
         return []
     found = [pages[start]]
     for page in pages[start + 1 : start + limit]:
         if not page.tabular or (page.kinds and kind not in page.kinds):
             break
-        found.append(page)
+        if kind == SUMMARY or _ANY_TOTAL.search(page.squeezed):
+            found.append(page)
     return found
 
 

@@ -58,6 +58,7 @@ def to_wan(value: float, unit: str) -> float:
 
 def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row]]:
     """(label, amount, row) for each label cell followed by an amount or an empty cell."""
+    stops = grid.label_columns()
     for row in grid.rows:
         for j, cell in enumerate(row):
             if cell is None or cell.blank or cell.amount is not None:
@@ -65,19 +66,32 @@ def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row]]:
             text = cell.label
             if not text or text.isdigit():
                 continue
-            value = _value_right_of(row, j)
+            value = _value_right_of(row, j, stops)
             if value is not None:
                 yield text, value, row
 
 
-def _value_right_of(row: Row, j: int) -> float | None:
-    for cell in row[j + 1 :]:
+def _value_right_of(row: Row, j: int, stops: set[int]) -> float | None:
+    """The first amount right of a label; an empty value cell (blanks up to the next label) is 0.
+
+    The search stops at a column that holds labels in other rows: an amount beyond it
+    belongs to another label (one split over two rows, say).
+    """
+    saw_blank = False
+    for k in range(j + 1, len(row)):
+        cell = row[k]
+        if k in stops and (cell is None or cell.blank):
+            break
         if cell is None:
             continue
         if cell.blank:
-            return 0.0
-        return cell.amount
-    return None
+            saw_blank = True
+            continue
+        amount = cell.amount
+        if amount is not None:
+            return amount
+        return 0.0 if saw_blank else None
+    return 0.0 if saw_blank else None
 
 
 RowRule = Callable[[str], bool]
@@ -175,34 +189,39 @@ def read_column(
     final: bool,
     target: str = "",
     skip_grid: Callable[[dict[int, list[str]]], bool] | None = None,
+    unit_name: str | None = None,
 ) -> Found | None:
     """The value of the column whose header path matches `rule`, read in the table's total row.
 
     `target` (a regex) names the column itself; columns under it without one are summed.
     """
-    candidates = []
-    for grid in grids:
+    fallback: Found | None = None
+    for grid in grids:  # lazily: later pages are read only while no total row is found
         paths = grid.header_paths()
         if skip_grid is not None and skip_grid(paths):
             continue
         columns = [
             j for j, path in paths.items() if rule(path) and not other_data(path, year, final)
         ]
-        if columns:
-            candidates.append((grid, paths, columns))
-    for strong in (True, False):
-        for grid, paths, columns in candidates:
-            row = _total_row(grid, year, strong=strong)
-            if row is None:
+        if not columns:
+            continue
+        for strong in (True, False):
+            if not strong and fallback is not None:
+                break
+            row = _total_row(grid, year, strong=strong, unit_name=unit_name)
+            found = None if row is None else _column_value(grid, row, paths, columns, unit, target)
+            if found is None:
                 continue
-            found = _column_value(grid, row, paths, columns, unit, target)
-            if found is not None:
-                found.weak = not strong
+            if strong:
                 return found
-    return None
+            found.weak = True
+            fallback = found
+    return fallback
 
 
-def _total_row(grid: Grid, year: int | None, *, strong: bool) -> Row | None:
+def _total_row(
+    grid: Grid, year: int | None, *, strong: bool, unit_name: str | None = None
+) -> Row | None:
     rows = list(grid.data_rows())
     if strong:
         for _, row in rows:
@@ -213,6 +232,10 @@ def _total_row(grid: Grid, year: int | None, *, strong: bool) -> Row | None:
             text = row_label(row)
             if text.startswith(_TOTAL_WORDS) and len(text) <= 6:
                 return row
+        if unit_name:  # a one-unit table whose first row is the unit itself
+            for _, row in rows[:1]:
+                if row_label(row) == unit_name:
+                    return row
         return None
     for _, row in rows:
         text = row_label(row)
