@@ -134,7 +134,9 @@ def extract_pdf(path: Path) -> Extraction:
     plan = {
         SUMMARY: summary_pages(pages),
         EXPENDITURE: table_pages(pages, EXPENDITURE, needs=("基本支出", "项目支出")),
-        BASIC: table_pages(pages, BASIC, needs=("人员经费", "人员支出", "公用经费", "公用支出")),
+        BASIC: table_pages(
+            pages, BASIC, needs=("人员经费", "人员支出", "公用经费", "公用支出"), prefer="经济分类"
+        ),
         THREE_PUBLIC: table_pages(pages, THREE_PUBLIC, limit=1, needs=("出国", "接待", "公务用车")),
         OPERATING: table_pages(pages, OPERATING, limit=2, needs=("机关运行经费",)),
     }
@@ -200,6 +202,11 @@ def _three_public_total(path: list[str]) -> bool:
     return any(p in _TOTAL for p in path)
 
 
+def _by_function(paths: dict[int, list[str]]) -> bool:
+    """A table broken down by function class (功能分类) rather than economic class."""
+    return any("功能" in "/".join(p) for p in paths.values())
+
+
 def _not_three_public(paths: dict[int, list[str]]) -> bool:
     """A table on a 三公 page that is not the 三公 table (its headers name none of the items)."""
     heads = "/".join("/".join(p) for p in paths.values())
@@ -228,7 +235,10 @@ def _read_tables(
         ("personnel_expenditure", r"人员经费(?:支出)?|人员支出"),
         ("public_expenditure", r"(?:日常)?公用经费(?:支出)?|(?:日常)?公用支出"),
     ):
-        hit = read_column(of(BASIC), leaf(regex), unit, target=regex, **kw)
+        # the economic-classification table first: its totals are the ones defined as 人员经费
+        hit = read_column(of(BASIC), leaf(regex), unit, target=regex, skip_grid=_by_function, **kw)
+        if hit is None:
+            hit = read_column(of(BASIC), leaf(regex), unit, target=regex, **kw)
         if hit is None:
             hit = read_rows(of(BASIC), {name: [pattern(regex)]}, unit).get(name)
         if hit is not None:
@@ -236,10 +246,8 @@ def _read_tables(
     three_rules = {
         "three_public_total": _three_public_total,
         "three_public_overseas": has("出国"),
-        "three_public_vehicle_purchase": leaf(r"(?:公务用车)?购置费?", without=("运行",)),
-        "three_public_vehicle_operation": leaf(
-            r"(?:公务用车)?运行(?:维护|维修)?费?", without=("购置费",)
-        ),
+        "three_public_vehicle_purchase": leaf(r"(?:公务用车)?购置费?"),
+        "three_public_vehicle_operation": leaf(r"(?:公务用车)?运行(?:维护|维修)?费?"),
         "three_public_reception": has("接待"),
     }
     for name, rule in three_rules.items():
@@ -277,6 +285,7 @@ def _merge(
             chosen[name] = prose[name]
         elif hit is not None:
             chosen[name] = hit  # weak: confirmed (or dropped) by the checks below
+    _zero_parts_of_zero_total(chosen)
     values = {name: f.in_wan() for name, f in chosen.items()}
     for name, hit in list(chosen.items()):
         if hit.weak and not _confirmed(name, values):
@@ -294,6 +303,18 @@ def _merge(
         if name in chosen and chosen[name].source == "table"
     }
     result.checks = run_checks(result.amounts, result.by_function or {}, prose_values)
+
+
+def _zero_parts_of_zero_total(chosen: dict[str, Found]) -> None:
+    """A "三公" total of 0 makes each unstated part 0 (parts are never negative)."""
+    total = chosen.get("three_public_total")
+    if total is None or total.value != 0:
+        return
+    for part in SUMS["three_public_parts"][1]:
+        if part not in chosen:
+            chosen[part] = Found(
+                0.0, total.unit, total.page, total.source, total.text, derived=True
+            )
 
 
 def _confirmed(name: str, values: dict[str, float]) -> bool:

@@ -34,7 +34,9 @@ TITLES: dict[str, re.Pattern[str]] = {
         r"(?<!拨款)(?<!基本)(?<!项目)(?<!经费)(?<!公共预算)(?<!基金预算)(?<!经营预算)"
         r"支出(?:预算|决算)?总表"
     ),
-    BASIC: re.compile(r"基本支出(?:预算|决算)?(?:总)?表|基本支出[^表]{0,14}经济分类[^表]{0,8}表"),
+    BASIC: re.compile(
+        r"基本支出(?:预算|决算)?(?:明细|情况)?(?:总)?表|基本支出[^表]{0,14}经济分类[^表]{0,8}表"
+    ),
     THREE_PUBLIC: re.compile(r"三公[^表。]{0,24}表"),
     OPERATING: re.compile(r"机关运行经费[^表。]{0,12}表"),
 }
@@ -110,7 +112,7 @@ def _classify(page: Page) -> Page:
     page.numbers = len(_TABLE_NUMBER.findall(page.text))
     if page.tabular:
         page.kinds = {kind for kind, title in TITLES.items() if title.search(page.squeezed)}
-        if len(page.kinds) >= 4:  # a list of tables (contents), not a table
+        if len(page.kinds) >= 4 and page.numbers < 15:  # a list of tables (contents)
             page.kinds = set()
     m = _AMOUNT_UNIT.search(page.squeezed)
     page.amount_unit = m.group(1) if m else None
@@ -118,19 +120,27 @@ def _classify(page: Page) -> Page:
 
 
 def table_pages(
-    pages: list[Page], kind: str, *, limit: int = 3, needs: tuple[str, ...] = ()
+    pages: list[Page],
+    kind: str,
+    *,
+    limit: int = 3,
+    needs: tuple[str, ...] = (),
+    prefer: str = "",
 ) -> list[Page]:
     """The first table of a kind: its titled page and the untitled tabular pages after it.
 
     `needs`: words one of which the page must contain (its headers), so that pdfplumber
-    is not spent on a table of that title that lacks the wanted columns. A continuation
-    page is kept only when it holds a total row (合计/总计), the one thing read from it.
+    is not spent on a table of that title that lacks the wanted columns; of several such
+    tables, the first whose page contains `prefer`. A continuation page is kept only when
+    it holds a total row (合计/总计), the one thing read from it.
     """
-    start = None
-    for i, page in enumerate(pages):
-        if kind in page.kinds and (not needs or any(w in page.squeezed for w in needs)):
-            start = i
-            break
+    candidates = [
+        i
+        for i, page in enumerate(pages)
+        if kind in page.kinds and (not needs or any(w in page.squeezed for w in needs))
+    ]
+    preferred = [i for i in candidates if prefer and prefer in pages[i].squeezed]
+    start = (preferred or candidates or [None])[0]
     if start is None:
         return []
     found = [pages[start]]

@@ -19,7 +19,7 @@ from archive.extract.text import squeeze
 
 _AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|元|亿元)"
 # what may stand between a keyword and its amount: words, a year, no other number
-_GAP = r"(?P<gap>(?:[^。;；\d]|(?:20\d{2})年度?|[(（]\d{4}[)）]){0,%d}?)"
+_GAP = r"(?P<gap>(?:[^。;；,，、\d]|(?:20\d{2})年度?|[(（]\d{4}[)）]){0,%d}?)"
 _YEAR_LEAD = r"(?:。(?:20\d{2})年度?[^。;；\d]{0,12}?)?"
 
 PROSE_KEYS: dict[str, list[str]] = {
@@ -58,8 +58,6 @@ class Prose:
 def join_prose(pages: list[Page]) -> Prose:
     parts, offsets, numbers, at = [], [], [], 0
     for page in pages:
-        if page.tabular and page.kinds:
-            continue  # a table page: its numbers are read from the table
         lines = [
             ln
             for ln in page.text.splitlines()

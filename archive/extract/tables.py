@@ -115,8 +115,8 @@ SUMMARY_ROWS: dict[str, list[RowRule]] = {
     "carryover": [
         pattern(r"上年结转(?:结余|和结余|资金|结余资金|和结余资金)?|上年结余[、,]?结转(?:资金)?")
     ],
-    "basic_expenditure": [pattern(r"基本支出")],
-    "project_expenditure": [pattern(r"项目支出")],
+    "basic_expenditure": [pattern(r"基本支出|人员经费和公用经费(?:支出)?")],
+    "project_expenditure": [pattern(r"项目支出|专项业务经费(?:支出)?")],
 }
 
 
