@@ -243,3 +243,53 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
             errors += bool(result.get("error"))
             progress.advance(task)
     console.print(f"{len(todo)} files extracted with {version}, {errors} could not be read")
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def extract(pdf: Path, as_json: bool) -> None:
+    """Extract the key totals of one budget or final-account PDF.
+
+    Amounts are in 万元 (converted where the document prints 元), null where the document
+    does not state a figure. Exits non-zero with a one-line reason when the file cannot be
+    read at all (not a PDF, encrypted, broken).
+
+    Example: budget-archive extract 2024年部门预算.pdf --json
+    """
+    import json
+
+    from archive.extract import AMOUNT_FIELDS, UnreadablePDF, extract_pdf
+
+    try:
+        result = extract_pdf(pdf).to_json()
+    except UnreadablePDF as exc:
+        raise click.ClickException(f"{pdf}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a parser crash is a one-line reason too
+        raise click.ClickException(f"{pdf}: broken PDF ({type(exc).__name__}: {exc})") from exc
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{pdf.name} — {result['unit_name'] or '?'} {result['year'] or ''}")
+    table.add_column("field")
+    table.add_column("万元", justify="right")
+    table.add_column("page", justify="right")
+    table.add_column("from")
+    for name in ("doc_type", "scope", "amount_unit", "text_layer", "is_budget_disclosure"):
+        table.add_row(name, str(result[name]), "", "")
+    for name in (*AMOUNT_FIELDS, *(f"by_function:{n}" for n in result["by_function"] or {})):
+        value = (
+            result["by_function"][name.split(":", 1)[1]]
+            if name.startswith("by_function:")
+            else result[name]
+        )
+        evidence = result["evidence"].get(name) or {}
+        table.add_row(
+            name,
+            "—" if value is None else f"{value:,.2f}",
+            str(evidence.get("page") or ""),
+            evidence.get("source") or "",
+        )
+    Console().print(table)
+    failed = [n for n, c in result["checks"].items() if c.get("status") == "failed"]
+    click.echo(f"checks failed: {', '.join(failed)}" if failed else "checks: none failed")

@@ -145,7 +145,12 @@ def table_pages(
         return []
     found = [pages[start]]
     for page in pages[start + 1 : start + limit]:
-        if not page.tabular or (page.kinds and kind not in page.kinds):
+        if not page.tabular:
+            break
+        if kind == SUMMARY and not _TOTAL_ROW.search(found[-1].squeezed):
+            found.append(page)  # the 收支总表 goes on until its totals, whatever follows it
+            continue
+        if page.kinds and kind not in page.kinds:
             break
         if kind == SUMMARY or _ANY_TOTAL.search(page.squeezed):
             found.append(page)
