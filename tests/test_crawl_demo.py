@@ -208,3 +208,27 @@ def test_unchanged_third_crawl_adds_no_event(crawled):
     crawls = list(db.query("select * from crawls order by id"))
     assert [c["status"] for c in crawls] == ["finished"] * 3
     assert crawls[2]["files_downloaded"] == 0 and crawls[2]["files_not_modified"] > 0
+
+
+def test_every_stored_pdf_is_extracted_once_per_version(crawled):
+    """Crawl-time extraction: each stored PDF has one totals row, keyed by SHA-256."""
+    from archive.totals import extractor_version
+
+    db = crawled["db"]
+    pdfs = {r["sha256"] for r in db.query("select sha256 from files where kind = 'pdf'")}
+    totals = {r["sha256"]: r for r in db.query("select * from totals")}
+    assert set(totals) == pdfs
+    assert {r["extractor_version"] for r in totals.values()} == {extractor_version()}
+    read = [r for r in totals.values() if r["status"] == "ok" and r["revenue_total"] is not None]
+    assert len(read) >= 0.9 * len(pdfs)
+    # what the extractor read from a file agrees with what the portal said about its page
+    rows = list(
+        db.query(
+            "select d.unit_name as page_unit, d.year as page_year, t.unit_name, t.year"
+            " from totals t join attachments a on a.current_sha256 = t.sha256"
+            " join disclosures d on d.id = a.disclosure_id where d.parent_id is null"
+        )
+    )
+    agree = [r for r in rows if r["year"] == r["page_year"] and r["unit_name"] and
+             r["unit_name"].removesuffix("（本级）") == r["page_unit"]]  # fmt: skip
+    assert len(agree) >= 0.9 * len(rows)

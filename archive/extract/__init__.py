@@ -142,10 +142,12 @@ def extract_pdf(path: Path) -> Extraction:
     }
     unit = _main_unit(pages, plan[SUMMARY])
     result.amount_unit = unit
-    with _Tables(Path(path), plan) as of:
-        tables = _read_tables(of, unit, meta.year, final, label(meta.unit_name or ""))
-        functions = read_functions(of(SUMMARY), unit)
     prose = read_prose(join_prose(pages), year=meta.year, final=final)
+    with _Tables(Path(path), plan) as of:
+        # 机关运行经费 is usually stated in the prose; its table page is read only if not
+        operating = "operating_expenses" not in prose
+        tables = _read_tables(of, unit, meta.year, final, label(meta.unit_name or ""), operating)
+        functions = read_functions(of(SUMMARY), unit)
     _merge(result, tables, prose, functions)
     return result
 
@@ -220,7 +222,7 @@ def _not_three_public_or_meetings(paths: dict[int, list[str]]) -> bool:
 
 
 def _read_tables(
-    of: _Tables, unit: str, year: int | None, final: bool, unit_name: str
+    of: _Tables, unit: str, year: int | None, final: bool, unit_name: str, operating: bool
 ) -> dict[str, Found]:
     found = read_rows(of(SUMMARY), SUMMARY_ROWS, unit)
     kw: dict[str, Any] = {"year": year, "final": final, "unit_name": unit_name or None}
@@ -263,10 +265,11 @@ def _read_tables(
             )
         if hit is not None:
             found[name] = hit
-    operating = chain(of(OPERATING), of(THREE_PUBLIC))
-    hit = read_column(operating, has("机关运行经费"), unit, **kw)
-    if hit is not None:
-        found["operating_expenses"] = hit
+    if operating:
+        pages = chain(of(THREE_PUBLIC), of(OPERATING))
+        hit = read_column(pages, has("机关运行经费"), unit, **kw)
+        if hit is not None:
+            found["operating_expenses"] = hit
     return found
 
 
