@@ -53,30 +53,15 @@ from archive.extract.tables import (
     read_rows,
 )
 from archive.extract.text import label
+from archive.schema import TOTAL_AMOUNT_FIELDS
 
 __all__ = ["EXTRACTOR_VERSION", "AMOUNT_FIELDS", "Extraction", "UnreadablePDF", "extract_pdf"]
 
 #: Bump when results change, so that `budget-archive reextract` redoes stored files.
 EXTRACTOR_VERSION = "1"
 
-AMOUNT_FIELDS = (
-    "revenue_total",
-    "expenditure_total",
-    "general_budget_income",
-    "gov_fund_income",
-    "state_capital_income",
-    "carryover",
-    "basic_expenditure",
-    "project_expenditure",
-    "personnel_expenditure",
-    "public_expenditure",
-    "three_public_total",
-    "three_public_overseas",
-    "three_public_vehicle_purchase",
-    "three_public_vehicle_operation",
-    "three_public_reception",
-    "operating_expenses",
-)
+#: The amount fields, in the order of KEY_TOTALS.md (the totals table's columns).
+AMOUNT_FIELDS = TOTAL_AMOUNT_FIELDS
 
 
 @dataclass
