@@ -9,7 +9,7 @@ cells span several columns), not by its position in one template.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.extract.text import has_cjk, is_blank, label, parse_amount, squeeze
 
@@ -45,6 +45,7 @@ class Grid:
     page: int
     rows: list[Row]
     amount_unit: str | None = None
+    _paths: dict[int, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def row_text(self, row: Row) -> str:
         return " | ".join(squeeze(c.text) for c in row if c is not None and not c.blank)[:300]
@@ -72,7 +73,12 @@ class Grid:
         return sorted((j, (c.x0 + c.x1) / 2) for j, c in best.items())
 
     def header_paths(self) -> dict[int, list[str]]:
-        """Column index → the header labels above it, top to bottom."""
+        """Column index → the header labels above it, top to bottom (computed once a grid)."""
+        if self._paths is None:
+            self._paths = self._header_paths()
+        return self._paths
+
+    def _header_paths(self) -> dict[int, list[str]]:
         start = self.data_start()
         header = [row for row in self.rows[:start] if not _is_column_numbering(row)]
         paths: dict[int, list[str]] = {}
