@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from archive.recorder import Archive, utcnow
-from archive.schema import TOTAL_AMOUNT_FIELDS, TOTAL_TEXT_FIELDS
+from extract.fields import AMOUNT_FIELDS as TOTAL_AMOUNT_FIELDS
+from extract.fields import TEXT_FIELDS as TOTAL_TEXT_FIELDS
 
 
 def extractor_version() -> str:
-    from archive.extract import EXTRACTOR_VERSION
+    from extract.document import EXTRACTOR_VERSION
 
     return str(EXTRACTOR_VERSION)
 
@@ -26,7 +27,7 @@ def extractor_version() -> str:
 def extract_file(path: str) -> dict[str, Any]:
     """The extractor's JSON answer for one file, or {"error": reason}. Never raises."""
     try:
-        from archive.extract import extract_pdf
+        from extract.document import extract_pdf
 
         return dict(extract_pdf(Path(path)).to_json())
     except Exception as exc:  # noqa: BLE001 - any failure is a recorded result

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.demo.server import DemoPortal
+from demo_portal.server import DemoPortal
 
 
 def crawl(archive: Path, url: str) -> tuple[float, float]:
@@ -32,7 +32,7 @@ def crawl(archive: Path, url: str) -> tuple[float, float]:
         [
             sys.executable,
             "-m",
-            "archive",
+            "budget_archive",
             "crawl",
             "demo",
             "--archive",

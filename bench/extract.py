@@ -7,7 +7,7 @@ Folders are searched recursively for ``*.pdf``.
 
 For each file it prints:
 
-- ``extract s``: wall time of ``archive.extract.extract_pdf(path).to_json()`` in this
+- ``extract s``: wall time of ``extract.extract_pdf(path).to_json()`` in this
   process (imports done beforehand, one untimed warm-up call on the smallest file);
 - ``plumber s``: wall time of the baseline, opening the file with pdfplumber and calling
   ``extract_text()`` on every page, measured in the same run, alternating with the
@@ -26,7 +26,7 @@ With ``--repeat N`` both timings are the best (minimum) of N runs, as ``timeit``
 what the figures are judged against (extractor ≥ 5× faster than the baseline in median,
 peak memory < 300 MB on a 60-page file); the script reports them and asserts nothing.
 
-When ``archive.extract`` cannot be imported, only the baseline is timed.
+When ``extract`` cannot be imported, only the baseline is timed.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ AIM_PAGES = 60
 # at least the RSS this (bench) process had when it started the child.
 _CHILD = """
 import json, pathlib, resource, sys
-from archive.extract import extract_pdf
+from extract.document import extract_pdf
 if sys.argv[1:]:
     extract_pdf(pathlib.Path(sys.argv[1])).to_json()
 try:
@@ -114,7 +114,7 @@ def load_extractor() -> tuple[Callable[[Path], object] | None, str]:
     """A function running the extractor on one file (``to_json()`` included), or the reason
     it is unavailable."""
     try:
-        from archive.extract import extract_pdf
+        from extract.document import extract_pdf
     except Exception as exc:  # noqa: BLE001 - any import failure means "baseline only"
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -270,7 +270,7 @@ def main() -> None:
     extractor, why = load_extractor()
     import_mb = None
     if extractor is None:
-        print(f"archive.extract unavailable ({why}); timing the baseline only\n")
+        print(f"extract unavailable ({why}); timing the baseline only\n")
     else:
         try:  # warm-up: lazy imports and caches inside the extractor, untimed
             smallest = min(pdfs, key=lambda p: p.stat().st_size)

@@ -1,6 +1,7 @@
 import pytest
 
-from crawler.classify import classify_title, parse_date
+from crawler.dates import parse_date
+from extract.titles import classify_title
 
 
 @pytest.mark.parametrize(

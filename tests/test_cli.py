@@ -1,6 +1,6 @@
 from click.testing import CliRunner
 
-from archive.cli import cli
+from budget_archive.cli import cli
 
 
 def test_portals_lists_the_demo_portal_sections():

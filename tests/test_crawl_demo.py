@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from archive.demo.server import DemoPortal
-from archive.demo.site import build_site
+from demo_portal.server import DemoPortal
+from demo_portal.site import build_site
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("chromium") or os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE")),
@@ -31,7 +31,7 @@ def run_crawl(archive: Path, portal: DemoPortal) -> subprocess.CompletedProcess:
     cmd = [
         sys.executable,
         "-m",
-        "archive",
+        "budget_archive",
         "crawl",
         "demo",
         "--archive",

@@ -68,7 +68,7 @@ def test_gkmlpt_json_list_pages(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "archive",
+                "budget_archive",
                 "crawl",
                 "--portals",
                 str(portals),

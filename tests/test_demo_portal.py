@@ -20,16 +20,16 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
-from archive.demo.render import (
-    AMOUNT_FIELDS,
+from demo_portal.render import (
     load_seeds,
     make_variant,
     render_notice_pdf,
     render_pdf,
     split_doc,
 )
-from archive.demo.server import DemoPortal
-from archive.demo.site import SECTIONS, build_site
+from demo_portal.server import DemoPortal
+from demo_portal.site import SECTIONS, build_site
+from extract.fields import AMOUNT_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -175,15 +175,15 @@ def test_split_doc_halves():
 
 def test_render_is_deterministic_across_processes():
     seed = load_seeds()[1]
-    from archive.demo import render
+    from demo_portal import render
 
     fresh = render._render_text.__wrapped__(seed.text)  # bypass the cache
     assert fresh == render_pdf(seed)
     notice = render_notice_pdf("演示市2025年公告", "第一段。\n第二段。")
     script = (
         "import hashlib\n"
-        "from archive.demo.render import load_seeds, render_pdf, render_notice_pdf\n"
-        "from archive.demo.site import build_site\n"
+        "from demo_portal.render import load_seeds, render_pdf, render_notice_pdf\n"
+        "from demo_portal.site import build_site\n"
         "site = build_site('initial')\n"
         "h = hashlib.sha256()\n"
         "for path in sorted(site.resources):\n"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
-from archive.demo.render import load_seeds, make_variant, render_notice_pdf, render_pdf, split_doc
-from archive.extract import AMOUNT_FIELDS, UnreadablePDF, extract_pdf
+from budget_archive.cli import cli
+from demo_portal.render import load_seeds, make_variant, render_notice_pdf, render_pdf, split_doc
+from extract.document import UnreadablePDF, extract_pdf
+from extract.fields import AMOUNT_FIELDS
 
 SEEDS = {seed.name: seed for seed in load_seeds()}
 
@@ -83,7 +84,7 @@ def test_seed_rendered_by_reportlab(reportlab_pdfs, name):
 
 @pytest.mark.browser
 def test_seeds_printed_by_chromium(tmp_path):
-    from archive.demo.render_html import render_pdfs_chromium
+    from demo_portal.render_html import render_pdfs_chromium
 
     names = sorted(SEEDS)
     for name, pdf in zip(names, render_pdfs_chromium([SEEDS[n] for n in names]), strict=True):
@@ -145,7 +146,7 @@ def test_evidence_and_checks(reportlab_pdfs):
 
 
 def test_reads_only_the_table_pages_with_pdfplumber(reportlab_pdfs, monkeypatch):
-    import archive.extract as extractor
+    import extract.document as extractor
 
     opened: list[int] = []
     real = extractor.grids_of_page

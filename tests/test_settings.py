@@ -2,7 +2,7 @@
 
 from scrapy.settings import Settings
 
-from archive.crawl import project_settings
+from budget_archive.run import project_settings
 from crawler.portals import Portal, Section, load_portals
 from crawler.spiders.base import apply_politeness
 

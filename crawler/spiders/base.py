@@ -22,11 +22,12 @@ from twisted.python.failure import Failure
 from archive.filestore import sniff_kind
 from archive.recorder import GONE_STATUSES
 from crawler.attachments import Attachment, find_attachments, looks_like_document
-from crawler.classify import TitleFacts, classify_title, normalize, parse_date
+from crawler.dates import parse_date
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section, load_portals
 from crawler.problems import describe_failure
 from crawler.run import archive_for, crawl_id_for
+from extract.titles import TitleFacts, classify_title, normalize
 
 _SHOWN_DATE = re.compile(
     r"(发布(时间|日期)|日期|时间)\s*[:：]?\s*(20\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)"

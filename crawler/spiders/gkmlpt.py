@@ -17,10 +17,10 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.classify import normalize
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
+from extract.titles import normalize
 
 
 def with_page(url: str, page: int) -> str:

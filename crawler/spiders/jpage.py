@@ -13,10 +13,10 @@ from parsel import Selector
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.classify import normalize
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
+from extract.titles import normalize
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]([^'\"]+)['\"]", re.S)

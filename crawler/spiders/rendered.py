@@ -11,10 +11,10 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
-from crawler.classify import normalize
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
+from extract.titles import normalize
 
 PAGER = "#pager a[href]::attr(href), .pager a[href]::attr(href), a.page[href]::attr(href)"
 

@@ -11,10 +11,10 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import looks_like_document
-from crawler.classify import normalize
 from crawler.items import DisclosureItem
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
+from extract.titles import normalize
 
 # createPageHTML('page_div', 3, 0, 'index', 'html', 27): div, page count, current, name, ext
 _CREATE_PAGE = re.compile(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from archive.extract.grid import Cell, Grid, Row, row_label
+from extract.grid import Cell, Grid, Row, row_label
 
 # Function classes (类) of the government expenditure classification, current and older names.
 FUNCTION_CLASSES = (

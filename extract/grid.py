@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from archive.extract.text import has_cjk, is_blank, label, parse_amount, squeeze
+from extract.text import has_cjk, is_blank, label, parse_amount, squeeze
 
 TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 

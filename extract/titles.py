@@ -1,4 +1,4 @@
-"""What a disclosure is, guessed from its title and the dates a portal prints."""
+"""What a disclosure's title says: budget or final account, year, unit, scope, or noise."""
 
 from __future__ import annotations
 
@@ -65,22 +65,3 @@ def classify_title(title: str) -> TitleFacts:
     if doc_type:
         scope = "unit" if _SCOPE_UNIT.search(t) else "department"
     return TitleFacts(is_disclosure, noise, doc_type, year, unit, scope)
-
-
-_DATE_PATTERNS = [
-    re.compile(r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"),
-]
-
-
-def parse_date(text: str | None) -> str | None:
-    """ISO date from `2026-03-02`, `2026年3月2日`, `2026/3/2 09:30`; None when absent."""
-    if not text:
-        return None
-    t = normalize(text)
-    for pattern in _DATE_PATTERNS:
-        m = pattern.search(t)
-        if m:
-            y, mo, d = (int(g) for g in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from archive.demo.render import (
+from demo_portal.render import (
     SeedDoc,
     load_seeds,
     make_variant,

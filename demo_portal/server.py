@@ -1,6 +1,6 @@
 """The demo portal over HTTP: a stdlib ``ThreadingHTTPServer`` in a thread.
 
-Serves a :class:`~archive.demo.site.Site` with validators like a real portal's web
+Serves a :class:`~demo_portal.site.Site` with validators like a real portal's web
 server: every 200 answer has a quoted ``ETag`` (SHA-256 of the body) and a
 ``Last-Modified`` from the resource's fixed date; ``If-None-Match`` (or, without it,
 ``If-Modified-Since``) is answered ``304``. ``HEAD`` and ``POST`` (the jpage data
@@ -26,7 +26,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from archive.demo.site import HTML, NOT_FOUND, STATES, Resource, Site, build_site
+from demo_portal.site import HTML, NOT_FOUND, STATES, Resource, Site, build_site
 
 __all__ = ["LOGGED_HEADERS", "DemoPortal", "RequestLog", "serve"]
 

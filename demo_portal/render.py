@@ -35,10 +35,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from archive.schema import TOTAL_AMOUNT_FIELDS
+from extract.fields import AMOUNT_FIELDS
 
 __all__ = [
-    "AMOUNT_FIELDS",
     "SeedDoc",
     "load_seeds",
     "make_variant",
@@ -50,9 +49,6 @@ __all__ = [
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-#: Label fields that hold amounts (万元) and are scaled by :func:`make_variant`.
-AMOUNT_FIELDS = TOTAL_AMOUNT_FIELDS
 
 # reportlab keeps global state while building; the demo server renders from many threads
 _RENDER_LOCK = threading.RLock()
@@ -71,7 +67,7 @@ class SeedDoc:
 
 def load_seeds() -> list[SeedDoc]:
     """The bundled seed documents, sorted by file name, each with its hand-read labels."""
-    folder = resources.files("archive.demo") / "seeds"
+    folder = resources.files("demo_portal") / "seeds"
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     seeds = []
     for name in sorted(k for k in labels if not k.startswith("_")):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from archive.extract.text import nfkc, squeeze
+from extract.text import nfkc, squeeze
 
 
 class UnreadablePDF(Exception):

@@ -1,8 +1,8 @@
 """Seed documents → PDFs a second way: HTML printed by headless Chromium.
 
-:mod:`archive.demo.render` typesets a :class:`~archive.demo.render.SeedDoc` with reportlab
+:mod:`demo_portal.render` typesets a :class:`~demo_portal.render.SeedDoc` with reportlab
 and its CID font ``STSong-Light``. This module builds an HTML page from the same blocks
-(:func:`archive.demo.render._blocks`: title, headings and prose as ``<h*>``/``<p>``, table
+(:func:`demo_portal.render._blocks`: title, headings and prose as ``<h*>``/``<p>``, table
 rows as a bordered ``<table>``) in Noto CJK, and prints it to A4 with Chromium through
 Playwright's sync API. The result is a PDF from a different producer — Skia's content
 streams, Chromium's own ToUnicode maps, table rules drawn as paths — so code that reads
@@ -19,7 +19,7 @@ running asyncio event loop; call these functions from plain threads or processes
 
 Example:
 
-    >>> from archive.demo.render import load_seeds
+    >>> from demo_portal.render import load_seeds
     >>> render_pdf_chromium(load_seeds()[0])[:5]
     b'%PDF-'
 """
@@ -30,8 +30,8 @@ import html
 import re
 from collections.abc import Iterable
 
-from archive.demo.render import SeedDoc, _blocks
 from crawler.browser import chromium_launch_options
+from demo_portal.render import SeedDoc, _blocks
 
 __all__ = ["FONT_FAMILY", "render_pdf_chromium", "render_pdfs_chromium", "seed_html"]
 
@@ -80,7 +80,7 @@ def _table_html(rows: list[list[str]]) -> str:
 def seed_html(doc: SeedDoc) -> str:
     """The document as a standalone UTF-8 HTML page (no external resources).
 
-    Blocks come from :func:`archive.demo.render._blocks`, so headings, prose and tables
+    Blocks come from :func:`demo_portal.render._blocks`, so headings, prose and tables
     are the same ones the reportlab rendering shows.
     """
     body: list[str] = []

@@ -8,8 +8,8 @@ Example:
 
 How: pypdfium2 reads every page's text (milliseconds a page); the titles of the
 standard tables say which pages matter, and only those are opened with pdfplumber for
-their tables (``archive.extract.tables``). Figures the tables do not give are read from
-the prose (``archive.extract.prose``). Every figure carries its evidence (page, table or
+their tables (``extract.tables``). Figures the tables do not give are read from
+the prose (``extract.prose``). Every figure carries its evidence (page, table or
 sentence, the text it was read from); ``checks`` reconciles them. Amounts are in 万元
 (converted where the document prints 元); ``amount_unit`` is the unit of its main tables.
 """
@@ -25,10 +25,11 @@ from typing import Any
 
 import pdfplumber
 
-from archive.extract.checks import SUMS, agree, run_checks, sum_check
-from archive.extract.grid import Grid, grids_of_page
-from archive.extract.meta import read_meta
-from archive.extract.pages import (
+from extract.checks import SUMS, agree, run_checks, sum_check
+from extract.fields import AMOUNT_FIELDS
+from extract.grid import Grid, grids_of_page
+from extract.meta import read_meta
+from extract.pages import (
     BASIC,
     EXPENDITURE,
     OPERATING,
@@ -41,8 +42,8 @@ from archive.extract.pages import (
     summary_pages,
     table_pages,
 )
-from archive.extract.prose import join_prose, read_prose
-from archive.extract.tables import (
+from extract.prose import join_prose, read_prose
+from extract.tables import (
     SUMMARY_ROWS,
     Found,
     has,
@@ -52,16 +53,12 @@ from archive.extract.tables import (
     read_functions,
     read_rows,
 )
-from archive.extract.text import label
-from archive.schema import TOTAL_AMOUNT_FIELDS
+from extract.text import label
 
-__all__ = ["EXTRACTOR_VERSION", "AMOUNT_FIELDS", "Extraction", "UnreadablePDF", "extract_pdf"]
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "UnreadablePDF", "extract_pdf"]
 
 #: Bump when results change, so that `budget-archive reextract` redoes stored files.
 EXTRACTOR_VERSION = "1"
-
-#: The amount fields, in the order of KEY_TOTALS.md (the totals table's columns).
-AMOUNT_FIELDS = TOTAL_AMOUNT_FIELDS
 
 
 @dataclass

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from archive.crawl import CrawlSummary
+    from budget_archive.run import CrawlSummary
 
 ARCHIVE_OPTION = click.option(
     "--archive",
@@ -97,7 +97,7 @@ def _crawl(
     demo_url: str | None,
     verbose: int,
 ) -> CrawlSummary:
-    from archive.crawl import run_crawl
+    from budget_archive.run import run_crawl
 
     level = ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]
     started = time.monotonic()
@@ -165,7 +165,7 @@ def portal_serve(host: str, port: int, state: str) -> None:
 
     Example: budget-archive portal serve --port 8737 --state revised
     """
-    from archive.demo.server import serve as serve_portal
+    from demo_portal.server import serve as serve_portal
 
     console.print(f"demo portal ({state}) at http://{host}:{port}/")
     serve_portal(host, port, state)
@@ -193,7 +193,7 @@ def demo(
 
     Example: budget-archive demo --no-serve && budget-archive demo --state revised
     """
-    from archive.demo.server import DemoPortal
+    from demo_portal.server import DemoPortal
 
     with DemoPortal(port=portal_port, state=state) as site:
         console.print(f"demo portal ({state}) at {site.url}/")
@@ -259,7 +259,8 @@ def extract(pdf: Path, as_json: bool) -> None:
     """
     import json
 
-    from archive.extract import AMOUNT_FIELDS, UnreadablePDF, extract_pdf
+    from extract.document import UnreadablePDF, extract_pdf
+    from extract.fields import AMOUNT_FIELDS
 
     try:
         result = extract_pdf(pdf).to_json()

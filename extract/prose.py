@@ -13,9 +13,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from archive.extract.pages import Page
-from archive.extract.tables import Found
-from archive.extract.text import squeeze
+from extract.pages import Page
+from extract.tables import Found
+from extract.text import squeeze
 
 _AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|元|亿元)"
 # what may stand between a keyword and its amount: words, a year, no other number

@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from archive.extract.pages import BASIC, EXPENDITURE, SUMMARY, THREE_PUBLIC, Page
-from archive.extract.text import squeeze
-from crawler.classify import classify_title
+from extract.pages import BASIC, EXPENDITURE, SUMMARY, THREE_PUBLIC, Page
+from extract.text import squeeze
+from extract.titles import classify_title
 
 _NAMED_UNIT = re.compile(
     r"(?:预算单位|部门名称|单位名称|编制单位|编制部门)[:：](?P<name>[^\s:：|]{2,40}?)(?=单位[:：]|金额单位|$|\s)"

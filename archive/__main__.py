@@ -1,3 +1,0 @@
-from archive.cli import cli
-
-cli(prog_name="budget-archive")

@@ -1,0 +1,3 @@
+from budget_archive.cli import cli
+
+cli(prog_name="budget-archive")
