@@ -14,37 +14,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# (magic prefix, kind, extension)
-_MAGIC: list[tuple[bytes, str, str]] = [
-    (b"%PDF-", "pdf", "pdf"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole", "bin"),  # .doc / .xls (OLE2)
-    (b"PK\x03\x04", "zip", "zip"),  # .docx / .xlsx / .zip
-    (b"Rar!", "rar", "rar"),
-]
-
-
-def sniff_kind(body: bytes) -> tuple[str, str]:
-    """Return (kind, extension) of a file from its first bytes, ignoring its name.
-
-    PDF readers accept `%PDF-` within the first 1024 bytes, so do we.
-    """
-    head = body[:1024]
-    if b"%PDF-" in head:
-        return "pdf", "pdf"
-    for magic, kind, ext in _MAGIC:
-        if head.startswith(magic):
-            return kind, ext
-    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if probe.startswith((b"<!doctype html", b"<html", b"<head", b"<script", b"<meta", b"<body")):
-        return "html", "html"
-    return "other", "bin"
-
 
 @dataclass(frozen=True)
 class StoredFile:
     sha256: str
     size: int
-    kind: str
     path: str  # relative to the archive directory
     created: bool  # False when the content was already stored
 
@@ -59,13 +33,13 @@ class FileStore:
     def exists(self, relpath: str) -> bool:
         return (self.root / relpath).is_file()
 
-    def put(self, body: bytes) -> StoredFile:
+    def put(self, body: bytes, ext: str) -> StoredFile:
+        """Store `body` (once) under its SHA-256 with the extension `ext`."""
         sha = hashlib.sha256(body).hexdigest()
-        kind, ext = sniff_kind(body)
         rel = self.relpath(sha, ext)
         target = self.root / rel
         if target.is_file():
-            return StoredFile(sha, len(body), kind, rel, created=False)
+            return StoredFile(sha, len(body), rel, created=False)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         try:
@@ -78,7 +52,7 @@ class FileStore:
             try:
                 os.link(tmp, target)
             except FileExistsError:
-                return StoredFile(sha, len(body), kind, rel, created=False)
+                return StoredFile(sha, len(body), rel, created=False)
         finally:
             os.unlink(tmp)
-        return StoredFile(sha, len(body), kind, rel, created=True)
+        return StoredFile(sha, len(body), rel, created=True)

@@ -1,9 +1,11 @@
-"""Storing what the extractor read from each file: the `totals` tables, keyed by SHA-256.
+"""What the extractor read from each stored file: the `totals` tables, keyed by (SHA-256,
+extractor version).
 
-A file is extracted once per extractor version: `needs_extraction()` says whether a stored
-result is missing or was made by another version, and `store_totals()` replaces a file's
-rows in one transaction. `extract_file()` runs in a worker process (a broken PDF must not
-take the crawl down), so it returns plain data and never raises.
+Each file is extracted once per extractor version. A new version adds its rows beside the
+old ones (`latest_totals` is the newest of each file); nothing is deleted. Only a failed
+extraction (`status = 'error'`) may be replaced by a later one of the same version.
+`extract_file()` runs in a worker process (a broken PDF must not take the crawl down), so
+it returns plain data and never raises.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from archive.recorder import Archive, utcnow
-from extract.fields import AMOUNT_FIELDS as TOTAL_AMOUNT_FIELDS
-from extract.fields import TEXT_FIELDS as TOTAL_TEXT_FIELDS
+from archive.store import Store, utcnow
+from extract.fields import AMOUNT_FIELDS, TEXT_FIELDS
 
 
 def extractor_version() -> str:
@@ -34,24 +35,33 @@ def extract_file(path: str) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
 
 
-def needs_extraction(archive: Archive, sha256: str, version: str) -> bool:
-    row = archive.db.execute(
-        "select extractor_version from totals where sha256 = ?", [sha256]
-    ).fetchone()
-    return row is None or row[0] != version
+def extracted(store: Store, version: str) -> set[str]:
+    """Files with a successful extraction of this version."""
+    return {
+        sha
+        for (sha,) in store.conn.execute(
+            "select sha256 from totals where extractor_version = ? and status = 'ok'", [version]
+        )
+    }
 
 
-def pending_files(archive: Archive, version: str, *, everything: bool = False) -> list[dict]:
-    """Stored PDFs without a result of this extractor version (all PDFs if `everything`)."""
-    sql = "select f.sha256, f.path from files f left join totals t on t.sha256 = f.sha256 where f.kind = 'pdf'"
-    params: list[Any] = []
-    if not everything:
-        sql += " and (t.sha256 is null or t.extractor_version != ?)"
-        params.append(version)
-    return list(archive.db.query(sql + " order by f.first_seen", params))
+def pending_files(store: Store, version: str, *, everything: bool = False) -> list[dict]:
+    """Stored PDFs without a successful extraction of this version (all PDFs when
+    `everything`, e.g. to retry after a worker was killed)."""
+    sql = (
+        "select f.sha256, f.path from files f where f.kind = 'pdf' and not exists"
+        " (select 1 from totals t where t.sha256 = f.sha256 and t.extractor_version = ?"
+        " and t.status = 'ok')"
+    )
+    if everything:
+        sql = "select f.sha256, f.path from files f where f.kind = 'pdf' and ? is not null"
+    return [
+        {"sha256": sha, "path": path}
+        for sha, path in store.conn.execute(sql + " order by f.first_seen", [version])
+    ]
 
 
-def _evidence_rows(sha256: str, evidence: Any) -> Iterable[dict[str, Any]]:
+def _evidence_rows(evidence: Any) -> Iterable[tuple[str, Any, Any, Any]]:
     items: Iterable[tuple[str, Any]]
     if isinstance(evidence, Mapping):
         items = evidence.items()
@@ -62,39 +72,50 @@ def _evidence_rows(sha256: str, evidence: Any) -> Iterable[dict[str, Any]]:
     else:
         return
     for field, e in items:
-        if not isinstance(e, Mapping):
-            continue
-        yield {
-            "sha256": sha256,
-            "field": field,
-            "page": e.get("page"),
-            "source": e.get("source") or e.get("kind"),
-            "text": e.get("text"),
-        }
+        if isinstance(e, Mapping):
+            yield field, e.get("page"), e.get("source") or e.get("kind"), e.get("text")
 
 
-def _check_rows(sha256: str, checks: Any) -> Iterable[dict[str, Any]]:
+def _check_rows(checks: Any) -> list[tuple[str, Any, str | None]]:
     items: Iterable[tuple[str, Any]]
     if isinstance(checks, Mapping):
         items = checks.items()
     elif isinstance(checks, list):
         items = ((c.get("name", str(i)), c) for i, c in enumerate(checks) if isinstance(c, Mapping))
     else:
-        return
+        return []
+    rows = []
     for name, c in items:
         c = c if isinstance(c, Mapping) else {"status": c}
         detail = {k: v for k, v in c.items() if k not in ("name", "status")}
-        yield {
-            "sha256": sha256,
-            "name": name,
-            "status": c.get("status"),
-            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
-        }
+        rows.append(
+            (name, c.get("status"), json.dumps(detail, ensure_ascii=False) if detail else None)
+        )
+    return rows
 
 
-def store_totals(archive: Archive, sha256: str, result: Mapping[str, Any], version: str) -> None:
-    """Replace the stored extraction of one file."""
+_TOTALS_COLUMNS = (
+    "sha256",
+    "extractor_version",
+    "extracted_at",
+    "status",
+    "error",
+    "text_layer",
+    "is_budget_disclosure",
+    "pages",
+    "year",
+    *TEXT_FIELDS,
+    *AMOUNT_FIELDS,
+    "checks_failed",
+    "result",
+)
+
+
+def store_totals(store: Store, sha256: str, result: Mapping[str, Any], version: str) -> bool:
+    """Record one extraction of a file by an extractor version. False when a successful
+    one of that version is already recorded (it stays)."""
     error = result.get("error")
+    checks = _check_rows(result.get("checks"))
     row: dict[str, Any] = {
         "sha256": sha256,
         "extractor_version": version,
@@ -105,25 +126,42 @@ def store_totals(archive: Archive, sha256: str, result: Mapping[str, Any], versi
         "is_budget_disclosure": _bool(result.get("is_budget_disclosure")),
         "pages": result.get("pages"),
         "year": result.get("year"),
-        **{k: result.get(k) for k in TOTAL_TEXT_FIELDS},
-        **{k: result.get(k) for k in TOTAL_AMOUNT_FIELDS},
+        **{k: result.get(k) for k in TEXT_FIELDS},
+        **{k: result.get(k) for k in AMOUNT_FIELDS},
+        "checks_failed": sum(status == "failed" for _, status, _ in checks),
         "result": json.dumps(result, ensure_ascii=False),
     }
-    checks = list(_check_rows(sha256, result.get("checks")))
-    row["checks_failed"] = sum(c["status"] == "failed" for c in checks)
-    db = archive.db
-    with db.atomic():
-        for child in ("totals_by_function", "totals_evidence", "totals_checks"):
-            db.execute(f"delete from {child} where sha256 = ?", [sha256])
-        db.table("totals").upsert(row, pk="sha256")
+    conn = store.conn
+    key = [sha256, version]
+    with store.db.atomic():
+        previous = conn.execute(
+            "select status from totals where sha256 = ? and extractor_version = ?", key
+        ).fetchone()
+        if previous is not None and previous[0] == "ok":
+            return False  # a failed extraction of this version gives way to a new attempt
+        conn.execute(
+            f"insert or replace into totals ({', '.join(_TOTALS_COLUMNS)})"
+            f" values ({', '.join('?' for _ in _TOTALS_COLUMNS)})",
+            [row[c] for c in _TOTALS_COLUMNS],
+        )
         by_function = result.get("by_function") or {}
         if isinstance(by_function, Mapping):
-            db.table("totals_by_function").insert_all(
-                {"sha256": sha256, "name": name, "amount": amount}
-                for name, amount in by_function.items()
+            conn.executemany(
+                "insert or ignore into totals_by_function (sha256, extractor_version, name, amount)"
+                " values (?, ?, ?, ?)",
+                [(*key, name, amount) for name, amount in by_function.items()],
             )
-        db.table("totals_evidence").insert_all(_evidence_rows(sha256, result.get("evidence")))
-        db.table("totals_checks").insert_all(checks)
+        conn.executemany(
+            "insert or ignore into totals_evidence (sha256, extractor_version, field, page, source, text)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [(*key, *e) for e in _evidence_rows(result.get("evidence"))],
+        )
+        conn.executemany(
+            "insert or ignore into totals_checks (sha256, extractor_version, name, status, detail)"
+            " values (?, ?, ?, ?, ?)",
+            [(*key, *c) for c in checks],
+        )
+    return True
 
 
 def _bool(value: Any) -> int | None:

@@ -28,6 +28,14 @@ PORTALS_OPTION = click.option(
     default=None,
     help="Portal configuration file (default: the bundled crawler/portals.toml).",
 )
+EXTRACTION_OPTION = click.option(
+    "--extraction",
+    type=click.Choice(["drain", "later", "off"]),
+    default="drain",
+    show_default=True,
+    help="Key totals of new PDFs, read beside the crawl: when downloads end, wait for the"
+    " rest (drain), leave the rest for `reextract` (later), or read none (off).",
+)
 STATES = click.Choice(["initial", "revised"])
 DEMO_PORTAL_PORT = 8737
 
@@ -70,12 +78,14 @@ def portals(portals_file: str | None) -> None:
 @ARCHIVE_OPTION
 @PORTALS_OPTION
 @click.option("--demo-url", default=None, help="Where the demo portal listens (DEMO_PORTAL_URL).")
+@EXTRACTION_OPTION
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
 def crawl(
     portal_ids: tuple[str, ...],
     archive_dir: Path,
     portals_file: str | None,
     demo_url: str | None,
+    extraction: str,
     verbose: int,
 ) -> None:
     """Crawl configured portals (all when none is named) into the archive.
@@ -85,7 +95,7 @@ def crawl(
 
     Example: budget-archive crawl demo --archive ./archive
     """
-    summary = _crawl(portal_ids, archive_dir, portals_file, demo_url, verbose)
+    summary = _crawl(portal_ids, archive_dir, portals_file, demo_url, verbose, extraction)
     if not summary.status.startswith("finished"):
         raise click.ClickException(f"crawl {summary.crawl_id} {summary.status}")
 
@@ -96,6 +106,7 @@ def _crawl(
     portals_file: str | None,
     demo_url: str | None,
     verbose: int,
+    extraction: str = "drain",
 ) -> CrawlSummary:
     from budget_archive.run import run_crawl
 
@@ -107,13 +118,13 @@ def _crawl(
             archive_dir,
             portals_file=portals_file,
             demo_url=demo_url,
+            extraction=extraction,
             log_level=level,
             console=console,
         )
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from exc
-    row = summary.row
-    events = _event_counts(archive_dir, summary.crawl_id)
+    row, events = summary.row, summary.events
     console.print(
         f"crawl {summary.crawl_id} {summary.status} in {time.monotonic() - started:.1f} s: "
         f"{row.get('disclosures_seen', 0)} disclosures, {row.get('files_downloaded', 0)} files "
@@ -122,17 +133,6 @@ def _crawl(
         + (", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none")
     )
     return summary
-
-
-def _event_counts(archive_dir: Path, crawl_id: int) -> dict[str, int]:
-    from archive.recorder import Archive
-
-    db = Archive.shared(archive_dir).db
-    return dict(
-        db.execute(
-            "select type, count(*) from events where crawl_id = ? group by type", [crawl_id]
-        ).fetchall()
-    )
 
 
 @cli.command()
@@ -183,9 +183,16 @@ def portal_serve(host: str, port: int, state: str) -> None:
 @click.option("--portal-port", default=DEMO_PORTAL_PORT, show_default=True, type=int)
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
 @click.option("--no-serve", is_flag=True, help="Stop after the crawl.")
+@EXTRACTION_OPTION
 @click.option("-v", "--verbose", count=True)
 def demo(
-    archive_dir: Path, state: str, portal_port: int, port: int, no_serve: bool, verbose: int
+    archive_dir: Path,
+    state: str,
+    portal_port: int,
+    port: int,
+    no_serve: bool,
+    extraction: str,
+    verbose: int,
 ) -> None:
     """Start the demo portal, crawl it into the archive, serve the archive in Datasette.
 
@@ -197,7 +204,7 @@ def demo(
 
     with DemoPortal(port=portal_port, state=state) as site:
         console.print(f"demo portal ({state}) at {site.url}/")
-        summary = _crawl(("demo",), archive_dir, None, site.url, verbose)
+        summary = _crawl(("demo",), archive_dir, None, site.url, verbose, extraction)
     if not summary.status.startswith("finished"):
         raise click.ClickException(f"crawl {summary.crawl_id} {summary.status}")
     if not no_serve:
@@ -209,39 +216,49 @@ def demo(
 @cli.command()
 @ARCHIVE_OPTION
 @click.option(
-    "--all", "everything", is_flag=True, help="Redo every PDF, not only those of older versions."
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every PDF, also those this extractor version read already (their rows stay).",
 )
-@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
+@click.option(
+    "--workers", default=0, show_default=True, type=int, help="Worker processes (0: one per core)."
+)
 def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
-    """Rebuild the totals tables from the stored files, e.g. after the extractor improved.
+    """Extract the key totals of stored PDFs that the current extractor has not read.
 
-    Files already extracted by the current extractor version are skipped unless --all.
+    After the extractor improved (a new version), or after a crawl with --extraction later.
+    Each version's results are kept beside the older ones; `latest_totals` shows the newest.
 
     Example: budget-archive reextract --archive ./archive
     """
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import as_completed
 
     from rich.progress import Progress
 
-    from archive.recorder import Archive
-    from archive.totals import extract_file, extractor_version, pending_files, store_totals
+    from archive.extraction import ExtractionPool
+    from archive.store import Store
+    from archive.totals import extractor_version, pending_files, store_totals
 
     if not (archive_dir / "archive.db").exists():
         raise click.ClickException(f"no archive at {archive_dir}")
-    archive = Archive(archive_dir)
+    store = Store(archive_dir)
     version = extractor_version()
-    todo = pending_files(archive, version, everything=everything)
-    paths = [str(archive.root / f["path"]) for f in todo]
+    todo = pending_files(store, version, everything=everything)
+    pool = ExtractionPool(workers or None)
     errors = 0
-    with (
-        ProcessPoolExecutor(max(1, workers)) as pool,
-        Progress(console=console) as progress,
-    ):
-        task = progress.add_task(f"extracting ({version})", total=len(todo))
-        for f, result in zip(todo, pool.map(extract_file, paths), strict=True):
-            store_totals(archive, f["sha256"], result, version)
-            errors += bool(result.get("error"))
-            progress.advance(task)
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"extracting ({version})", total=len(todo))
+            futures = {pool.submit(str(store.root / f["path"])): f["sha256"] for f in todo}
+            for future in as_completed(futures):
+                result = future.result()
+                store_totals(store, futures[future], result, version)
+                errors += bool(result.get("error"))
+                progress.advance(task)
+    finally:
+        pool.shutdown(cancel=True)
+        store.close()
     console.print(f"{len(todo)} files extracted with {version}, {errors} could not be read")
 
 

@@ -1,4 +1,9 @@
-"""Running the spiders of the chosen portals in one process, as one crawl of the archive."""
+"""Running the spiders of the chosen portals in one process, as one crawl of the archive.
+
+The runner opens the crawl row, starts one Scrapy crawler per portal software family
+(each with the archive add-on, which hands the spiders what they need of the archive as
+data), shows live progress, and closes the crawl row with the counts and Scrapy's stats.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.live import Live
 from rich.table import Table
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
-from archive.recorder import Archive
+from archive.store import Store
+from crawler.items import Disclosure, FetchProblem
 from crawler.portals import Portal, load_portals
 
 
@@ -26,6 +32,7 @@ class CrawlSummary:
     crawl_id: int
     status: str
     row: dict[str, Any]
+    events: dict[str, int] = field(default_factory=dict)
     per_portal: dict[str, Counter] = field(default_factory=dict)
 
 
@@ -51,63 +58,62 @@ def select_portals(
 
 
 class _Progress:
-    """Per-portal counts, updated live as items and problems come in."""
+    """Per-portal counts, updated as items come in; extraction progress from the stats.
+    Rendered afresh at each refresh of the live display."""
 
-    def __init__(self, console: Console):
-        self.console = console
+    def __init__(self) -> None:
         self.counts: dict[str, Counter] = defaultdict(Counter)
-        self.live: Live | None = None
+        self.crawlers: list[Crawler] = []
         self._receivers: list[Any] = []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table()
 
     def table(self) -> Table:
         table = Table(title="crawl progress", show_lines=False)
-        for col in (
-            "portal",
-            "pages",
-            "disclosures",
-            "attachments ok",
-            "not modified",
-            "problems",
-        ):
+        columns = ("portal", "pages", "disclosures", "files new", "not modified", "problems")
+        for col in columns:
             table.add_column(col, justify="right" if col != "portal" else "left")
         for portal, c in sorted(self.counts.items()):
             table.add_row(
                 portal,
-                str(c["pages"]),
-                str(c["disclosures"]),
-                str(c["downloaded"]),
-                str(c["not_modified"]),
+                *(str(c[k]) for k in ("pages", "disclosures", "downloaded", "not_modified")),
                 str(c["problems"]),
             )
+        scheduled = done = 0
+        for crawler in self.crawlers:
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            scheduled += stats.get("budget/extract_scheduled", 0)
+            done += stats.get("budget/extract_ok", 0) + stats.get("budget/extract_error", 0)
+        if scheduled:
+            table.caption = f"key totals extracted: {done} / {scheduled} PDFs"
         return table
 
-    def connect(self, crawler: Any) -> None:
+    def connect(self, crawler: Crawler) -> None:
         def on_item(item: Any, response: Any, spider: Any) -> None:
-            c = self.counts[item.portal_id]
-            c["disclosures"] += 1
-            for outcome in item.results.values():
-                if not outcome.get("ok"):
-                    c["problems"] += 1
-                elif outcome.get("status") == "not_modified":
-                    c["not_modified"] += 1
-                else:
-                    c["downloaded"] += 1
-            self.refresh()
+            if isinstance(item, Disclosure):
+                c = self.counts[item.portal_id]
+                c["disclosures"] += 1
+                for outcome in item.files:
+                    if not outcome.ok:
+                        c["problems"] += 1
+                    elif outcome.status == "not_modified":
+                        c["not_modified"] += 1
+                    else:
+                        c["downloaded"] += 1
+            elif isinstance(item, FetchProblem) and item.portal_id:
+                self.counts[item.portal_id]["problems"] += 1
 
         def on_response(response: Any, request: Any, spider: Any) -> None:
             portal = request.meta.get("portal_id")
             if portal:
                 self.counts[portal]["pages"] += 1
-                self.refresh()
 
         # pydispatch holds receivers weakly: keep these alive as long as the progress.
         self._receivers.extend([on_item, on_response])
+        self.crawlers.append(crawler)
         crawler.signals.connect(on_item, signal=signals.item_scraped)
         crawler.signals.connect(on_response, signal=signals.response_received)
-
-    def refresh(self) -> None:
-        if self.live:
-            self.live.update(self.table())
 
 
 def run_crawl(
@@ -116,19 +122,21 @@ def run_crawl(
     *,
     portals_file: str | None = None,
     demo_url: str | None = None,
+    extraction: str = "drain",
     log_level: str = "WARNING",
     console: Console | None = None,
 ) -> CrawlSummary:
     """Crawl the portals (all configured when none named) into the archive; blocks."""
     console = console or Console(stderr=True)
     portals = select_portals(portal_ids, portals_file, demo_url)
-    archive = Archive.shared(archive_dir)
-    crawl_id = archive.start_crawl([p.id for p in portals])
+    store = Store(archive_dir)
+    crawl_id = store.start_crawl([p.id for p in portals])
     settings = project_settings(
-        ARCHIVE_DIR=str(archive.root),
+        ARCHIVE_DIR=str(store.root),
         ARCHIVE_CRAWL_ID=crawl_id,
         PORTALS_FILE=portals_file,
         DEMO_PORTAL_URL=demo_url,
+        EXTRACTION=extraction,
         LOG_LEVEL=log_level,
     )
     process = CrawlerProcess(settings)
@@ -137,7 +145,7 @@ def run_crawl(
     for portal in portals:
         for family in portal.families():
             families[family].append(portal.id)
-    progress = _Progress(console)
+    progress = _Progress()
     crawlers = []
     for family, ids in sorted(families.items()):
         crawler = process.create_crawler(loader.load(family))
@@ -146,8 +154,7 @@ def run_crawl(
         process.crawl(crawler, portal=",".join(ids))
     status = "finished"
     try:
-        with Live(progress.table(), console=console, refresh_per_second=4, transient=False) as live:
-            progress.live = live
+        with Live(progress, console=console, refresh_per_second=4, transient=False):
             process.start()
         console.line()
     except BaseException:
@@ -158,6 +165,8 @@ def run_crawl(
         reasons = {s.get("finish_reason") for s in stats.values()}
         if status == "finished" and reasons - {"finished"}:
             status = "incomplete: " + ", ".join(sorted(str(r) for r in reasons - {"finished"}))
-        row = archive.finish_crawl(crawl_id, status, stats)
+        row = store.finish_crawl(crawl_id, status, stats)
+        events = store.event_counts(crawl_id)
+        store.close()
         logging.getLogger(__name__).info("crawl %s %s", crawl_id, status)
-    return CrawlSummary(crawl_id, status, row, dict(progress.counts))
+    return CrawlSummary(crawl_id, status, row, events, dict(progress.counts))

@@ -32,6 +32,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # --- the archive ---------------------------------------------------------------------
+# The archive is plugged in by an add-on (pipelines/addon.py): it turns on the files and
+# archive pipelines and gives the spiders what they need to know of the archive as data.
+# Without it (ADDONS = {}) the spiders crawl and yield items, and nothing is stored.
+ADDONS = {"pipelines.addon.ArchiveAddon": 0}
 # ARCHIVE_DIR: the archive directory (archive.db + files/).
 ARCHIVE_DIR = "archive"
 # ARCHIVE_CRAWL_ID: set by `budget-archive crawl` so that all spiders of one run share one
@@ -40,31 +44,28 @@ ARCHIVE_CRAWL_ID = None
 # ARCHIVE_MAX_FILE_SIZE: attachments larger than this are not downloaded (recorded as
 # `too_large`).
 ARCHIVE_MAX_FILE_SIZE = 200 * 1024 * 1024
+# REVISIT_PAGES ({portal: {section: [url, …]}}, known disclosure pages to revisit) and
+# FILE_VALIDATORS ({file url: {sha256, etag, last_modified, …}}, for conditional requests)
+# are set by the archive add-on from the archive (not here: an add-on's settings rank
+# below the project's).
+# EXTRACTION: key totals of each new PDF, read by worker processes beside the crawl:
+# "drain" (wait for the rest when downloads end), "later" (leave the rest for
+# `budget-archive reextract`) or "off".
+EXTRACTION = "drain"
+# EXTRACT_WORKERS: worker processes (0 = one per core).
+EXTRACT_WORKERS = 0
 # PORTALS_FILE: portal configuration; None = the bundled crawler/portals.toml.
 PORTALS_FILE = None
 # DEMO_PORTAL_URL: where the bundled demo portal listens (None = $DEMO_PORTAL_URL or
 # http://127.0.0.1:8737).
 DEMO_PORTAL_URL = None
 
-ITEM_PIPELINES = {
-    "pipelines.files.ArchiveFilesPipeline": 100,
-    "pipelines.record.ArchiveRecordPipeline": 300,
-    "pipelines.extract.ExtractTotalsPipeline": 400,
-}
-# EXTRACT_TOTALS: extract key totals from each new PDF during the crawl (worker processes).
-EXTRACT_TOTALS = True
-# EXTRACT_WORKERS: how many worker processes extract at once.
-EXTRACT_WORKERS = 1
 # Downloads may be redirected (portals move files behind download scripts).
 MEDIA_ALLOW_REDIRECTS = True
 DOWNLOADER_MIDDLEWARES = {
     # after decompression (590), before retries (550): sees the final body.
     "crawler.middlewares.BlockDetectionMiddleware": 580,
 }
-EXTENSIONS = {
-    "crawler.extensions.CrawlRunExtension": 500,
-}
-
 # --- browser (only for requests with meta["playwright"]; see crawler/spiders/rendered.py)
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = chromium_launch_options()

@@ -309,9 +309,9 @@ def _confirmed(name: str, values: dict[str, float]) -> bool:
             return True
     if name in ("basic_expenditure", "project_expenditure"):
         other = "project_expenditure" if name == "basic_expenditure" else "basic_expenditure"
-        total = values.get("expenditure_total")
-        if total is not None and other in values:
-            return agree(total, values[name] + values[other], 2)
+        expenditure = values.get("expenditure_total")
+        if expenditure is not None and other in values:
+            return agree(expenditure, values[name] + values[other], 2)
     return False
 
 

@@ -83,7 +83,7 @@ class Grid:
         header = [row for row in self.rows[:start] if not _is_column_numbering(row)]
         paths: dict[int, list[str]] = {}
         for j, centre in self.columns():
-            path = []
+            path: list[str] = []
             for row in header:
                 for c in row:
                     if c is None or c.blank or not (c.x0 - 0.5 <= centre <= c.x1 + 0.5):

@@ -140,9 +140,9 @@ def table_pages(
         if kind in page.kinds and (not needs or any(w in page.squeezed for w in needs))
     ]
     preferred = [i for i in candidates if prefer and prefer in pages[i].squeezed]
-    start = (preferred or candidates or [None])[0]
-    if start is None:
+    if not (preferred or candidates):
         return []
+    start = (preferred or candidates)[0]
     found = [pages[start]]
     for page in pages[start + 1 : start + limit]:
         if not page.tabular:

@@ -2,23 +2,25 @@
 
 Overrides only FilesPipeline's documented hooks:
 - `get_media_requests`: one request per attachment URL, conditional (If-None-Match /
-  If-Modified-Since from the newest stored version of that URL) so unchanged files are
-  not downloaded again, with the archive's size limit;
+  If-Modified-Since from the newest stored version of that URL, given as data in the
+  `FILE_VALIDATORS` setting) so unchanged files are not downloaded again, with the size
+  limit;
 - `media_to_download`: always ask the server (the conditional request decides);
 - `media_downloaded`: 304 → the stored version; 200 → check the bytes (an HTML page
   saved as `.pdf` is an error, not a document), store by SHA-256, never overwriting;
-- `media_failed` / `item_completed`: every failure becomes a named problem in
-  `item.results`, so the crawl records it and goes on.
+- `media_failed` / `item_completed`: every failure becomes a named `FileOutcome`, so the
+  crawl records it and goes on.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
@@ -26,9 +28,10 @@ from scrapy.http import Response
 from scrapy.pipelines.files import FilesPipeline
 from twisted.python.failure import Failure
 
-from archive.filestore import sniff_kind
+from archive.filestore import FileStore
+from crawler.items import Disclosure, FileOutcome
 from crawler.problems import AttachmentError, describe_failure
-from crawler.run import archive_for
+from crawler.sniff import sniff_kind
 
 _PDF_NAME = re.compile(r"\.pdf$", re.I)
 
@@ -57,57 +60,57 @@ def _html_title(body: bytes) -> str:
 
 
 class ArchiveFilesPipeline(FilesPipeline):
+    """Settings: FILES_STORE (the archive directory), FILE_VALIDATORS ({url: {sha256, etag,
+    last_modified, size, kind, path, content_type}}), ARCHIVE_MAX_FILE_SIZE."""
+
     # Failures are recorded in the archive (fetch_problems); no second log of each.
     LOG_FAILED_RESULTS = False
 
     def __init__(self, store_uri: str, *, crawler: Crawler):
         super().__init__(store_uri, crawler=crawler)
-        self.archive = archive_for(crawler)
+        self.files = FileStore(Path(store_uri))
+        self.validators: dict[str, dict[str, Any]] = crawler.settings.getdict("FILE_VALIDATORS")
         self.max_size = crawler.settings.getint("ARCHIVE_MAX_FILE_SIZE")
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ArchiveFilesPipeline:
-        # Files go into the archive directory; FILES_STORE is not a separate setting here.
-        return cls(str(archive_for(crawler).root), crawler=crawler)
-
     def get_media_requests(self, item: Any, info: Any) -> list[Request]:
-        adapter = ItemAdapter(item)
+        if not isinstance(item, Disclosure):
+            return []
         requests = []
-        for url in adapter.get("file_urls") or []:
-            headers = {"Referer": adapter.get("url")}
+        for url in item.file_urls:
+            headers = {"Referer": item.url}
             meta: dict[str, Any] = {"download_maxsize": self.max_size}
-            known = self.archive.validators(url)
+            known = self.validators.get(url)
             if known:
-                meta["known_sha256"] = known.sha256
-                if known.etag:
-                    headers["If-None-Match"] = known.etag
-                if known.last_modified:
-                    headers["If-Modified-Since"] = known.last_modified
+                meta["known_file"] = known
+                if known.get("etag"):
+                    headers["If-None-Match"] = known["etag"]
+                if known.get("last_modified"):
+                    headers["If-Modified-Since"] = known["last_modified"]
             requests.append(Request(url, headers=headers, meta=meta))
         return requests
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
         """Always ask the server: the conditional request decides what is transferred."""
 
-    async def media_downloaded(  # type: ignore[override]  # FileInfo plus our keys
+    async def media_downloaded(  # type: ignore[override]  # a FileOutcome, not a FileInfo
         self, response: Response, request: Request, info: Any, *, item: Any = None
-    ) -> dict[str, Any]:
+    ) -> FileOutcome:
         stats = self.crawler.stats
-        known = request.meta.get("known_sha256")
+        final_url = response.url if response.url != request.url else None
+        known = request.meta.get("known_file")
         if response.status == 304 and known:
             stats.inc_value("budget/files_not_modified")
-            row = self.archive.db.table("files").get(known)
-            return {
-                "url": request.url,
-                "status": "not_modified",
-                "ok": True,
-                "sha256": known,
-                "size": row["size"],
-                "kind": row["kind"],
-                "path": row["path"],
-                "content_type": row["content_type"],
-                **self._validators(response),
-            }
+            return FileOutcome(
+                url=request.url,
+                status="not_modified",
+                sha256=known["sha256"],
+                size=known.get("size"),
+                kind=known.get("kind"),
+                path=known.get("path"),
+                content_type=known.get("content_type"),
+                final_url=final_url,
+                **self._validators(response, known),
+            )
         try:
             if response.status != 200:
                 raise AttachmentError(
@@ -117,37 +120,37 @@ class ArchiveFilesPipeline(FilesPipeline):
             if not body:
                 raise AttachmentError("empty", "empty body", response.status)
             content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-            self._check_body(body, request.url, self._name_of(item, request.url), content_type)
+            kind, ext = sniff_kind(body)
+            self._check(kind, body, request.url, self._name_of(item, request.url), content_type)
         except AttachmentError as exc:
             # An expected outcome, recorded by the crawl: a result, not a pipeline error.
             stats.inc_value(f"budget/file_problems/{exc.kind}")
-            return {
-                "url": request.url,
-                "status": "failed",
-                "ok": False,
-                "kind": exc.kind,
-                "http_status": exc.http_status,
-                "detail": exc.detail,
-            }
-        stored = self.archive.files.put(body)
+            return FileOutcome(
+                url=request.url,
+                status="failed",
+                problem=exc.kind,
+                http_status=exc.http_status,
+                detail=exc.detail,
+                final_url=final_url,
+            )
+        stored = self.files.put(body, ext)
         stats.inc_value("budget/files_downloaded")
         if stored.created:
             stats.inc_value("budget/files_stored")
-        return {
-            "url": request.url,
-            "status": "downloaded",
-            "ok": True,
-            "sha256": stored.sha256,
-            "size": stored.size,
-            "kind": stored.kind,
-            "path": stored.path,
-            "content_type": content_type or None,
-            **self._validators(response),
-        }
+        return FileOutcome(
+            url=request.url,
+            status="downloaded",
+            sha256=stored.sha256,
+            size=stored.size,
+            kind=kind,
+            path=stored.path,
+            content_type=content_type or None,
+            final_url=final_url,
+            **self._validators(response, None),
+        )
 
-    def _check_body(self, body: bytes, url: str, name: str | None, content_type: str) -> None:
+    def _check(self, kind: str, body: bytes, url: str, name: str | None, content_type: str) -> None:
         """Refuse what is not the document the link promises."""
-        kind, _ = sniff_kind(body)
         if kind == "html":
             title = _html_title(body)
             raise AttachmentError(
@@ -164,7 +167,8 @@ class ArchiveFilesPipeline(FilesPipeline):
             )
 
     @staticmethod
-    def _validators(response: Response) -> dict[str, Any]:
+    def _validators(response: Response, known: dict[str, Any] | None) -> dict[str, Any]:
+        """ETag and Last-Modified of an answer (a 304 may repeat or omit them)."""
         etag = response.headers.get(b"ETag")
         last_modified = response.headers.get(b"Last-Modified")
         lm = last_modified.decode("latin-1") if last_modified else None
@@ -173,13 +177,18 @@ class ArchiveFilesPipeline(FilesPipeline):
                 parsedate_to_datetime(lm)
             except (TypeError, ValueError):
                 lm = None
-        return {"etag": etag.decode("latin-1") if etag else None, "last_modified": lm}
+        known = known or {}
+        return {
+            "etag": etag.decode("latin-1") if etag else known.get("etag"),
+            "last_modified": lm or known.get("last_modified"),
+        }
 
     @staticmethod
     def _name_of(item: Any, url: str) -> str | None:
-        for att in ItemAdapter(item).get("attachments") or []:
-            if att.get("url") == url:
-                return att.get("name")
+        if isinstance(item, Disclosure):
+            for att in item.attachments:
+                if att.url == url:
+                    return att.name
         return None
 
     def media_failed(self, failure: Failure, request: Request, info: Any) -> Any:
@@ -191,23 +200,23 @@ class ArchiveFilesPipeline(FilesPipeline):
         raise AttachmentError(problem.kind, problem.detail, problem.http_status)
 
     def item_completed(self, results: list[Any], item: Any, info: Any) -> Any:
-        adapter = ItemAdapter(item)
-        outcomes: dict[str, dict[str, Any]] = {}
-        files = []
-        for url, (ok, value) in zip(adapter.get("file_urls") or [], results, strict=True):
-            if ok and value.get("ok"):
-                outcomes[url] = value
-                files.append(value)
-            elif ok:
-                outcomes[url] = value
+        if not isinstance(item, Disclosure):
+            return item
+        outcomes = []
+        for url, (ok, value) in zip(item.file_urls, results, strict=True):
+            if ok:
+                # the URL as the page linked it (the request's is percent-encoded)
+                outcomes.append(replace(value, url=url))
             else:
                 problem = describe_failure(value)
-                outcomes[url] = {
-                    "ok": False,
-                    "kind": problem.kind,
-                    "http_status": problem.http_status,
-                    "detail": problem.detail,
-                }
-        adapter["files"] = files
-        adapter["results"] = outcomes
+                outcomes.append(
+                    FileOutcome(
+                        url=url,
+                        status="failed",
+                        problem=problem.kind,
+                        http_status=problem.http_status,
+                        detail=problem.detail,
+                    )
+                )
+        item.files = outcomes
         return item

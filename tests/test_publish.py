@@ -22,8 +22,8 @@ import sqlite_utils
 from datasette.app import Datasette
 
 from archive.filestore import FileStore
+from archive.migrations import migrate
 from archive.publish import DATABASE, datasette_app, load_metadata
-from archive.schema import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,11 +68,11 @@ def build_archive(root: Path) -> dict[str, Any]:
     db = sqlite_utils.Database(root / "archive.db")
     migrate(db)
     store = FileStore(root)
-    old = store.put(_pdf("jiaoyuju 2025 budget, first edition"))
-    new = store.put(_pdf("jiaoyuju 2025 budget, corrected"))
-    final = store.put(_pdf("jiaoyuju 2024 final account"))
-    health = store.put(_pdf("weijianwei 2025 budget"))
-    older = store.put(_pdf("jiaoyuju 2023 budget"))
+    old = store.put(_pdf("jiaoyuju 2025 budget, first edition"), "pdf")
+    new = store.put(_pdf("jiaoyuju 2025 budget, corrected"), "pdf")
+    final = store.put(_pdf("jiaoyuju 2024 final account"), "pdf")
+    health = store.put(_pdf("weijianwei 2025 budget"), "pdf")
+    older = store.put(_pdf("jiaoyuju 2023 budget"), "pdf")
     t1, t2, t3 = "2026-11-20T02:00:00Z", "2026-11-21T02:00:00Z", "2026-11-22T02:00:00Z"
 
     db.table("portals").insert(
@@ -120,7 +120,7 @@ def build_archive(root: Path) -> dict[str, Any]:
                 "sha256": stored.sha256,
                 "size": stored.size,
                 "content_type": "application/pdf",
-                "kind": stored.kind,
+                "kind": "pdf",
                 "path": stored.path,
                 "first_seen": t2 if stored is new else t1,
                 "first_url": f"{PORTAL_URL}/ys/{url}",
@@ -299,7 +299,7 @@ def query(ds: Datasette, name: str, **params: str) -> list[dict[str, Any]]:
 def test_metadata_describes_exactly_the_schema(tmp_path: Path) -> None:
     db = sqlite_utils.Database(tmp_path / "archive.db")
     migrate(db)
-    schema = {name: set(db.table(name).columns_dict) for name in db.table_names()}
+    schema = {name: set(db[name].columns_dict) for name in [*db.table_names(), *db.view_names()]}
     described = load_metadata()["databases"][DATABASE]["tables"]
     assert set(described) == set(schema), "every table described, and only real tables"
     for name, table in described.items():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from archive.recorder import Archive
-from archive.totals import needs_extraction, pending_files, store_totals
+from archive.revisions import FileSeen, PageSeen
+from archive.store import Store
+from archive.totals import extracted, pending_files, store_totals
 
 RESULT = {
     "unit_name": "演示市教育局",
@@ -30,16 +31,16 @@ RESULT = {
 }
 
 
-def test_store_and_replace(tmp_path):
-    archive = Archive(tmp_path / "a")
-    f = archive.files.put(b"%PDF-1.4 x")
-    archive.db.table("files").insert(
+def test_store_one_row_per_file_and_version(tmp_path):
+    store = Store(tmp_path / "a")
+    f = store.files.put(b"%PDF-1.4 x", "pdf")
+    store.db.table("files").insert(
         {"sha256": f.sha256, "path": f.path, "kind": "pdf", "size": f.size}
     )
-    assert [p["sha256"] for p in pending_files(archive, "v1")] == [f.sha256]
+    assert [p["sha256"] for p in pending_files(store, "v1")] == [f.sha256]
 
-    store_totals(archive, f.sha256, RESULT, "v1")
-    row = archive.db.table("totals").get(f.sha256)
+    assert store_totals(store, f.sha256, RESULT, "v1")
+    row = store.db["totals"].get((f.sha256, "v1"))
     assert (row["unit_name"], row["revenue_total"], row["three_public_total"]) == (
         "演示市教育局",
         377.86,
@@ -47,65 +48,71 @@ def test_store_and_replace(tmp_path):
     )
     assert (row["status"], row["checks_failed"], row["text_layer"]) == ("ok", 1, 1)
     assert json.loads(row["result"])["by_function"]["卫生健康支出"] == 307.48
-    assert {r["name"]: r["amount"] for r in archive.db["totals_by_function"].rows} == RESULT[
+    assert {r["name"]: r["amount"] for r in store.db["totals_by_function"].rows} == RESULT[
         "by_function"
     ]
-    (ev,) = archive.db["totals_evidence"].rows
+    (ev,) = store.db["totals_evidence"].rows
     assert (ev["field"], ev["page"], ev["source"]) == ("revenue_total", 5, "table")
-    checks = {r["name"]: r for r in archive.db["totals_checks"].rows}
+    checks = {r["name"]: r for r in store.db["totals_checks"].rows}
     assert checks["functions_add_up"]["status"] == "failed"
     assert json.loads(checks["functions_add_up"]["detail"]) == {"left": 338.59, "right": 377.86}
-
-    assert not needs_extraction(archive, f.sha256, "v1") and needs_extraction(
-        archive, f.sha256, "v2"
-    )
+    assert extracted(store, "v1") == {f.sha256} and extracted(store, "v2") == set()
     assert (
-        pending_files(archive, "v1") == []
-        and len(pending_files(archive, "v1", everything=True)) == 1
+        pending_files(store, "v1") == [] and len(pending_files(store, "v1", everything=True)) == 1
     )
 
-    # a new version replaces the file's rows, children included
-    store_totals(archive, f.sha256, {"error": "PDFSyntaxError: broken"}, "v2")
-    row = archive.db.table("totals").get(f.sha256)
-    assert (row["status"], row["error"], row["revenue_total"]) == (
+    # the same version again: the stored result stays
+    assert not store_totals(store, f.sha256, {**RESULT, "revenue_total": 1.0}, "v1")
+    assert store.db["totals"].get((f.sha256, "v1"))["revenue_total"] == 377.86
+
+    # a new version adds rows beside the old ones; latest_totals shows the newest
+    store_totals(store, f.sha256, {"error": "PDFSyntaxError: broken"}, "v2")
+    assert store.db["totals"].count == 2
+    assert store.db["totals_by_function"].count == 2 and store.db["totals_checks"].count == 2
+    (latest,) = store.db.query("select * from latest_totals")
+    assert (latest["extractor_version"], latest["status"], latest["error"]) == (
+        "v2",
         "error",
         "PDFSyntaxError: broken",
-        None,
     )
-    assert archive.db["totals_by_function"].count == 0 and archive.db["totals_checks"].count == 0
+    # a failed extraction gives way to a later attempt of the same version
+    assert pending_files(store, "v2") != []
+    assert store_totals(store, f.sha256, RESULT, "v2")
+    assert store.db["totals"].get((f.sha256, "v2"))["status"] == "ok"
 
 
 def test_unit_totals_query_in_datasette(tmp_path):
-    """The canned query joins a unit's disclosures to the totals of their current files."""
+    """The canned query joins a unit's disclosures to the newest totals of their current
+    files."""
     import asyncio
 
     from archive.publish import datasette_app
 
-    archive = Archive(tmp_path / "a")
-    crawl = archive.start_crawl(["p"])
-    archive.upsert_portal({"id": "p", "name": "门户", "base_url": "http://h", "sections": "[]"})
+    store = Store(tmp_path / "a")
+    crawl = store.start_crawl(["p"])
+    store.upsert_portal("p", "门户", "", "http://h", [])
     for year, body in ((2024, b"%PDF-1.4 a"), (2025, b"%PDF-1.4 b")):
-        f = archive.files.put(body)
-        page = {
-            "portal_id": "p",
-            "section": "s",
-            "url": f"http://h/{year}.html",
+        f = store.files.put(body, "pdf")
+        facts = {
             "title": f"演示市教育局{year}年部门预算",
             "unit_name": "演示市教育局",
             "year": year,
             "doc_type": "budget",
         }
-        result = {"ok": True, "sha256": f.sha256, "size": f.size, "kind": "pdf", "path": f.path}
-        archive.record_disclosure(
-            crawl,
-            page,
-            [{"url": f"http://h/{year}.pdf", "name": "预算.pdf"}],
-            {f"http://h/{year}.pdf": result},
+        pdf = FileSeen(
+            f"http://h/{year}.pdf",
+            "预算.pdf",
+            sha256=f.sha256,
+            size=f.size,
+            kind="pdf",
+            path=f.path,
         )
-        store_totals(archive, f.sha256, {**RESULT, "year": year, "revenue_total": year / 10}, "v1")
+        store.record_page(crawl, "p", "s", PageSeen(f"http://h/{year}.html", facts, (pdf,)))
+        store_totals(store, f.sha256, {**RESULT, "year": year, "revenue_total": 1.0}, "v0")
+        store_totals(store, f.sha256, {**RESULT, "year": year, "revenue_total": year / 10}, "v1")
 
     async def fetch():
-        ds = datasette_app(archive.root)
+        ds = datasette_app(store.root)
         return await ds.client.get("/archive/unit_totals.json?_shape=array&unit=教育局")
 
     response = asyncio.run(fetch())

@@ -1,15 +1,20 @@
 """What every portal-family spider shares: portals from configuration, politeness per
-portal, revisiting known disclosures, reading a detail page, recording failed fetches.
+portal, revisiting known disclosures, reading a detail page, reporting what failed.
 
-A family spider (TRS, Hanweb jpage, browser-rendered) only knows how to walk its list
-pages: it implements `list_requests()` and yields `detail_request()`s.
+A family spider (TRS, Hanweb jpage, gkmlpt, browser-rendered) only knows how to walk its
+list pages: it implements `list_requests()` and `parse_list()`, and hands each list entry
+to `listed()`.
+
+Spiders only yield items (`crawler/items.py`) and requests; they never touch the archive.
+What they need to know of it comes as data in the settings (see `crawler/settings.py`):
+`REVISIT_PAGES`, the disclosure pages already known, revisited every crawl.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -19,19 +24,29 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from archive.filestore import sniff_kind
-from archive.recorder import GONE_STATUSES
 from crawler.attachments import Attachment, find_attachments, looks_like_document
 from crawler.dates import parse_date
-from crawler.items import DisclosureItem
+from crawler.items import (
+    AttachmentLink,
+    Disclosure,
+    FetchProblem,
+    PageGone,
+    PortalSeen,
+    SectionSummary,
+)
 from crawler.portals import Portal, Section, load_portals
 from crawler.problems import describe_failure
-from crawler.run import archive_for, crawl_id_for
+from crawler.sniff import sniff_kind
 from extract.titles import TitleFacts, classify_title, normalize
+
+#: A known disclosure page answering one of these is withdrawn.
+GONE_STATUSES = (404, 410)
 
 _SHOWN_DATE = re.compile(
     r"(发布(时间|日期)|日期|时间)\s*[:：]?\s*(20\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)"
 )
+
+Output = Iterator[Request | Any]
 
 
 def apply_politeness(settings: Settings, portals: Iterable[Portal]) -> None:
@@ -59,6 +74,17 @@ def apply_politeness(settings: Settings, portals: Iterable[Portal]) -> None:
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", loosest, priority="spider")
 
 
+@dataclass
+class _SectionWalk:
+    """How far the walk of one section's list pages has come."""
+
+    pending: int = 0  # list requests yielded and not yet answered
+    pages: int = 0
+    failures: int = 0
+    entries: int = 0
+    done: bool = False
+
+
 class BudgetSpider(Spider):
     """Base of the family spiders. Argument: `-a portal=ID[,ID…]` (default: all portals
     with a section of this family)."""
@@ -69,7 +95,8 @@ class BudgetSpider(Spider):
         super().__init__(*args, **kwargs)
         self.portal_filter = [p for p in (portal or "").split(",") if p]
         self.portals: dict[str, Portal] = {}
-        self.entries_listed: Counter[tuple[str, str]] = Counter()
+        self._walks: dict[tuple[str, str], _SectionWalk] = {}
+        self._list_seen: set[bytes] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BudgetSpider:
@@ -91,21 +118,32 @@ class BudgetSpider(Spider):
 
     # -- start ----------------------------------------------------------------------------
 
-    async def start(self) -> AsyncIterator[Request]:
-        archive = archive_for(self.crawler)
+    async def start(self) -> AsyncIterator[Any]:
+        # read now: add-ons (the archive's among them) apply after the spider is made
+        revisit: dict[str, dict[str, list[str]]] = self.crawler.settings.getdict("REVISIT_PAGES")
         for portal in self.portals.values():
-            archive.upsert_portal(portal.as_row())
+            yield PortalSeen(
+                portal_id=portal.id,
+                name=portal.name,
+                region=portal.region,
+                base_url=portal.base_url,
+                sections=[
+                    {"id": s.id, "name": s.name, "family": s.family, "url": s.url}
+                    for s in portal.sections
+                ],
+            )
             for section in portal.sections_of(self.family):
                 # Known pages first: a page that is gone (404/410) is a withdrawal.
-                for known in archive.known_disclosures(portal.id, [section.id]):
-                    yield self.detail_request(known["url"], portal, section, known=True)
+                for url in revisit.get(portal.id, {}).get(section.id, []):
+                    yield self.detail_request(url, portal, section, known=True)
                 for request in self.list_requests(portal, section):
-                    yield request
+                    if self._track_list(request):
+                        yield request
 
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         raise NotImplementedError
 
-    # -- requests -------------------------------------------------------------------------
+    # -- list pages -----------------------------------------------------------------------
 
     def context_meta(self, portal: Portal, section: Section, **extra: Any) -> dict[str, Any]:
         return {"portal_id": portal.id, "section_id": section.id, **extra}
@@ -116,28 +154,79 @@ class BudgetSpider(Spider):
         return portal, section
 
     def list_request(self, url: str, portal: Portal, section: Section, **kw: Any) -> Request:
-        kw.setdefault("callback", self.parse_list)
+        """A request for a list page; its answer goes to `callback` (default `parse_list`).
+
+        List requests are counted per section, so that the section's summary is yielded
+        once all of them are answered, and each is made once (the spider dedupes them)."""
+        callback = kw.pop("callback", self.parse_list)
         meta = self.context_meta(portal, section, **kw.pop("meta", {}))
-        return Request(url, meta=meta, errback=self.on_error, **kw)
-
-    def detail_request(
-        self,
-        url: str,
-        portal: Portal,
-        section: Section,
-        *,
-        title: str | None = None,
-        date: str | None = None,
-        parent_url: str | None = None,
-        known: bool = False,
-    ) -> Request:
-        meta = self.context_meta(
-            portal, section, list_title=title, list_date=date, parent_url=parent_url, known=known
+        meta["list_parse"] = callback.__name__
+        return Request(
+            url,
+            meta=meta,
+            callback=self._on_list_page,
+            errback=self._on_list_error,
+            dont_filter=True,  # deduped by _track_list
+            **kw,
         )
-        return Request(url, callback=self.parse_detail, errback=self.on_error, meta=meta)
 
-    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
+    def parse_list(self, response: Response) -> Output:
         raise NotImplementedError
+
+    def _walk(self, meta: dict[str, Any]) -> _SectionWalk:
+        key = (meta["portal_id"], meta["section_id"])
+        return self._walks.setdefault(key, _SectionWalk())
+
+    def _track_list(self, request: Request) -> bool:
+        """Count a new list request; False when the same request was made before."""
+        fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
+        if fingerprint in self._list_seen:
+            return False
+        self._list_seen.add(fingerprint)
+        self._walk(request.meta).pending += 1
+        return True
+
+    def _on_list_page(self, response: Response) -> Output:
+        walk = self._walk(response.meta)
+        walk.pages += 1
+        self.crawler.stats.inc_value("budget/pages")
+        parse = getattr(self, response.meta["list_parse"])
+        try:
+            for out in parse(response):
+                if isinstance(out, Request) and "list_parse" in out.meta:
+                    if self._track_list(out):
+                        yield out
+                else:
+                    yield out
+        except Exception as exc:  # noqa: BLE001 - a page we cannot read is a recorded problem
+            self.logger.warning("cannot read list page %s: %r", response.url, exc)
+            yield FetchProblem(
+                portal_id=response.meta["portal_id"],
+                url=response.url,
+                kind="parse_error",
+                http_status=response.status,
+                detail=f"list page: {type(exc).__name__}: {exc}"[:500],
+            )
+        yield from self._list_answered(response.meta)
+
+    def _on_list_error(self, failure: Failure) -> Output:
+        request = failure.request  # type: ignore[attr-defined]
+        self._walk(request.meta).failures += 1
+        yield self.problem(failure)
+        yield from self._list_answered(request.meta)
+
+    def _list_answered(self, meta: dict[str, Any]) -> Output:
+        walk = self._walk(meta)
+        walk.pending -= 1
+        if walk.pending == 0 and not walk.done:
+            walk.done = True
+            yield SectionSummary(
+                portal_id=meta["portal_id"],
+                section=meta["section_id"],
+                list_pages=walk.pages,
+                list_failures=walk.failures,
+                entries=walk.entries,
+            )
 
     def wanted(self, facts: TitleFacts, section: Section, *, from_list: bool = False) -> bool:
         """Keep budget / final-account disclosures of the section's years and doc types.
@@ -170,11 +259,11 @@ class BudgetSpider(Spider):
         date: str | None,
         portal: Portal,
         section: Section,
-    ) -> Request | DisclosureItem | None:
+    ) -> Request | Disclosure | None:
         """What to do with a list entry: fetch its detail page; or, when the entry links a
-        document directly, record it as a disclosure whose one attachment is that file;
-        or nothing, when its title says it is not wanted."""
-        self.entries_listed[(portal.id, section.id)] += 1
+        document directly, a disclosure whose one attachment is that file; or nothing,
+        when its title says it is not wanted."""
+        self._walk(response.meta).entries += 1
         facts = classify_title(title)
         if not self.wanted(facts, section, from_list=True):
             self.logger.debug("skipping listed %s (%s)", url, title)
@@ -184,9 +273,27 @@ class BudgetSpider(Spider):
             return self.document_item(url, title, date, portal, section)
         return self.detail_request(url, portal, section, title=title, date=date)
 
+    # -- detail pages ---------------------------------------------------------------------
+
+    def detail_request(
+        self,
+        url: str,
+        portal: Portal,
+        section: Section,
+        *,
+        title: str | None = None,
+        date: str | None = None,
+        parent_url: str | None = None,
+        known: bool = False,
+    ) -> Request:
+        meta = self.context_meta(
+            portal, section, list_title=title, list_date=date, parent_url=parent_url, known=known
+        )
+        return Request(url, callback=self.parse_detail, errback=self.on_error, meta=meta)
+
     def document_item(
         self, url: str, title: str, date: str | None, portal: Portal, section: Section
-    ) -> DisclosureItem | None:
+    ) -> Disclosure | None:
         """A disclosure that is a document itself (a list entry linking its PDF): its one
         attachment is that file."""
         facts = classify_title(title)
@@ -204,9 +311,9 @@ class BudgetSpider(Spider):
         section: Section,
         attachments: list[Attachment],
         parent_url: str | None = None,
-    ) -> DisclosureItem:
+    ) -> Disclosure:
         self.crawler.stats.inc_value("budget/disclosures")
-        return DisclosureItem(
+        return Disclosure(
             portal_id=portal.id,
             section=section.id,
             url=url,
@@ -215,16 +322,14 @@ class BudgetSpider(Spider):
             publish_date=parse_date(shown_date),
             unit_name=facts.unit_name,
             year=facts.year,
-            doc_type=facts.doc_type,
-            scope=facts.scope,
+            doc_type=facts.doc_type,  # type: ignore[arg-type]  # checked by crawler.items
+            scope=facts.scope,  # type: ignore[arg-type]
             parent_url=parent_url,
-            attachments=[{"url": a.url, "name": a.name} for a in attachments],
+            attachments=[AttachmentLink(url=a.url, name=a.name) for a in attachments],
             file_urls=[a.url for a in attachments],
         )
 
-    # -- detail pages ---------------------------------------------------------------------
-
-    def parse_detail(self, response: Response) -> Iterator[DisclosureItem | Request]:
+    def parse_detail(self, response: Response) -> Output:
         self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)
         if sniff_kind(response.body)[0] not in ("html", "other"):
@@ -240,11 +345,10 @@ class BudgetSpider(Spider):
                 yield item
             return
         if not isinstance(response, TextResponse):
-            archive_for(self.crawler).record_problem(
-                crawl_id_for(self.crawler),
-                portal.id,
-                response.url,
-                "not_html",
+            yield FetchProblem(
+                portal_id=portal.id,
+                url=response.url,
+                kind="not_html",
                 http_status=response.status,
                 detail="a detail page link answered with neither HTML nor a document",
             )
@@ -255,7 +359,7 @@ class BudgetSpider(Spider):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
         attachments = find_attachments(Selector(response), response.url)
-        item = self.disclosure(
+        yield self.disclosure(
             response.url,
             title,
             shown,
@@ -265,7 +369,6 @@ class BudgetSpider(Spider):
             attachments,
             parent_url=response.meta.get("parent_url"),
         )
-        yield item
         if not attachments:
             for url, child_title in self.child_pages(response):
                 yield self.detail_request(
@@ -312,41 +415,29 @@ class BudgetSpider(Spider):
 
     # -- failures -------------------------------------------------------------------------
 
-    def closed(self, reason: str) -> None:
-        """A section whose list yielded no entry at all is a problem worth recording: the
-        portal most likely changed its layout, and silence would hide it."""
-        if reason != "finished":
-            return
-        archive = archive_for(self.crawler)
-        for portal in self.portals.values():
-            for section in portal.sections_of(self.family):
-                if not self.entries_listed[(portal.id, section.id)]:
-                    archive.record_problem(
-                        crawl_id_for(self.crawler),
-                        portal.id,
-                        section.url,
-                        "empty_section",
-                        detail="the section's list pages yielded no entries",
-                    )
-                    self.logger.warning("section %s/%s listed nothing", portal.id, section.id)
-
-    def on_error(self, failure: Failure) -> None:
+    def problem(self, failure: Failure) -> FetchProblem:
         request = failure.request  # type: ignore[attr-defined]
         problem = describe_failure(failure)
-        archive = archive_for(self.crawler)
-        crawl_id = crawl_id_for(self.crawler)
-        if request.meta.get("known") and problem.http_status in GONE_STATUSES:
-            archive.record_gone(crawl_id, request.url, problem.http_status)
-            self.logger.info("withdrawn: %s answered %s", request.url, problem.http_status)
-            return
-        archive.record_problem(
-            crawl_id,
-            request.meta.get("portal_id"),
-            request.url,
-            problem.kind,
+        self.crawler.stats.inc_value(f"budget/problems/{problem.kind}")
+        self.logger.info("fetch problem %s: %s (%s)", problem.kind, request.url, problem.detail)
+        return FetchProblem(
+            portal_id=request.meta.get("portal_id"),
+            url=request.url,
+            kind=problem.kind,
             page_url=request.headers.get("Referer", b"").decode("latin-1") or None,
             http_status=problem.http_status,
             detail=problem.detail,
         )
-        self.crawler.stats.inc_value(f"budget/problems/{problem.kind}")
-        self.logger.warning("fetch problem %s: %s (%s)", problem.kind, request.url, problem.detail)
+
+    def on_error(self, failure: Failure) -> Output:
+        request = failure.request  # type: ignore[attr-defined]
+        problem = describe_failure(failure)
+        if request.meta.get("known") and problem.http_status in GONE_STATUSES:
+            self.logger.info("gone: %s answered %s", request.url, problem.http_status)
+            yield PageGone(
+                portal_id=request.meta["portal_id"],
+                url=request.url,
+                http_status=int(problem.http_status or 0),
+            )
+            return
+        yield self.problem(failure)

@@ -17,7 +17,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.items import DisclosureItem
+from crawler.items import Disclosure
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 from extract.titles import normalize
@@ -44,8 +44,7 @@ class GkmlptSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section, meta={"page": 1})
 
-    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
-        self.crawler.stats.inc_value("budget/pages")
+    def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
         portal, section = self.section_for(response.meta)
         try:
             data = json.loads(response.text)

@@ -13,7 +13,7 @@ from parsel import Selector
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.items import DisclosureItem
+from crawler.items import Disclosure
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 from extract.titles import normalize
@@ -39,7 +39,7 @@ class JpageSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section)
 
-    def records(self, response: Response, text: str) -> Iterator[Request | DisclosureItem]:
+    def records(self, response: Response, text: str) -> Iterator[Request | Disclosure]:
         portal, section = self.section_for(response.meta)
         for record in _RECORD.findall(text):
             sel = Selector(text=record)
@@ -54,8 +54,7 @@ class JpageSpider(BudgetSpider):
             if entry:
                 yield entry
 
-    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
-        self.crawler.stats.inc_value("budget/pages")
+    def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
         portal, section = self.section_for(response.meta)
         text = response.text
         yield from self.records(response, text)
@@ -74,9 +73,8 @@ class JpageSpider(BudgetSpider):
                 meta={"proxy_url": proxy_url, "page": page},
             )
 
-    def parse_proxy(self, response: Response) -> Iterator[Request | DisclosureItem]:
+    def parse_proxy(self, response: Response) -> Iterator[Request | Disclosure]:
         """One dataproxy.jsp answer; asks for any pages beyond those already requested."""
-        self.crawler.stats.inc_value("budget/pages")
         portal, section = self.section_for(response.meta)
         yield from self.records(response, response.text)
         total_pages = _TOTAL_PAGE.search(response.text)

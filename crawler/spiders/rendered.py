@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
-from crawler.items import DisclosureItem
+from crawler.items import Disclosure
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 from extract.titles import normalize
@@ -38,8 +38,7 @@ class RenderedSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section, meta=self.browser_meta(section))
 
-    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
-        self.crawler.stats.inc_value("budget/pages")
+    def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
         portal, section = self.section_for(response.meta)
         # The links the section waits for are the list entries.
         for a in response.css(section.wait_for or "a[href]"):

@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import looks_like_document
-from crawler.items import DisclosureItem
+from crawler.items import Disclosure
 from crawler.portals import Portal, Section
 from crawler.spiders.base import BudgetSpider
 from extract.titles import normalize
@@ -49,8 +49,7 @@ class TrsSpider(BudgetSpider):
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
         yield self.list_request(section.url, portal, section)
 
-    def parse_list(self, response: Response) -> Iterator[Request | DisclosureItem]:
-        self.crawler.stats.inc_value("budget/pages")
+    def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
         portal, section = self.section_for(response.meta)
         for a in response.css("a[href]"):
             href = a.attrib["href"]

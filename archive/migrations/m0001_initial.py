@@ -1,31 +1,14 @@
-"""The archive's SQLite schema, built and changed only by numbered migrations.
+"""0001: portals, crawls, files, disclosures, attachments, versions, events, fetch_problems.
 
-Each migration is a function that takes a `sqlite_utils.Database`; `migrate()` applies
-those not yet recorded in `_migrations`, in order, each in its own transaction. Never edit
-a migration that has shipped: add a new one.
+Shipped in 0.1 (2026-11-22). Never edit a shipped migration: add a new one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-
 import sqlite_utils
 
-Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: list[tuple[str, Migration]] = []
 
-
-def migration(name: str) -> Callable[[Migration], Migration]:
-    def register(fn: Migration) -> Migration:
-        MIGRATIONS.append((name, fn))
-        return fn
-
-    return register
-
-
-@migration("0001_initial")
-def _initial(db: sqlite_utils.Database) -> None:
+def apply(db: sqlite_utils.Database) -> None:
     db.table("portals").create(
         {
             "id": str,
@@ -182,76 +165,3 @@ def _initial(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE UNIQUE INDEX idx_fetch_problems_once ON fetch_problems (crawl_id, url, kind)"
     )
-
-
-TOTAL_TEXT_FIELDS = ("unit_name", "doc_type", "scope", "amount_unit")
-TOTAL_AMOUNT_FIELDS = (
-    "revenue_total",
-    "expenditure_total",
-    "general_budget_income",
-    "gov_fund_income",
-    "state_capital_income",
-    "carryover",
-    "basic_expenditure",
-    "project_expenditure",
-    "personnel_expenditure",
-    "public_expenditure",
-    "three_public_total",
-    "three_public_overseas",
-    "three_public_vehicle_purchase",
-    "three_public_vehicle_operation",
-    "three_public_reception",
-    "operating_expenses",
-)
-
-
-@migration("0002_totals")
-def _totals(db: sqlite_utils.Database) -> None:
-    columns: dict[str, type] = {
-        "sha256": str,
-        "extractor_version": str,
-        "extracted_at": str,
-        "status": str,  # ok | error
-        "error": str,
-        "text_layer": int,
-        "is_budget_disclosure": int,
-        "pages": int,
-        "year": int,
-        **{name: str for name in TOTAL_TEXT_FIELDS},
-        **{name: float for name in TOTAL_AMOUNT_FIELDS},
-        "checks_failed": int,
-        "result": str,  # the extractor's whole JSON answer
-    }
-    db.table("totals").create(columns, pk="sha256", foreign_keys=[("sha256", "files", "sha256")])
-    db.table("totals_by_function").create(
-        {"sha256": str, "name": str, "amount": float},
-        pk=("sha256", "name"),
-        foreign_keys=[("sha256", "totals", "sha256")],
-    )
-    db.table("totals_evidence").create(
-        {"sha256": str, "field": str, "page": int, "source": str, "text": str},
-        pk=("sha256", "field"),
-        foreign_keys=[("sha256", "totals", "sha256")],
-    )
-    db.table("totals_checks").create(
-        {"sha256": str, "name": str, "status": str, "detail": str},
-        pk=("sha256", "name"),
-        foreign_keys=[("sha256", "totals", "sha256")],
-    )
-
-
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply pending migrations; return the names applied."""
-    db.table("_migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
-    applied = []
-    for name, fn in MIGRATIONS:
-        if name in done:
-            continue
-        with db.atomic():
-            fn(db)
-            db.table("_migrations").insert(
-                {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
-            )
-        applied.append(name)
-    return applied

@@ -1,0 +1,522 @@
+"""The archive's store: `archive.db` (SQLite) and the content-addressed `files/`.
+
+A thin layer: it reads what the archive knows, asks the revision rules
+(`archive/revisions.py`) what an observation changes, and writes the outcome in one
+transaction. Every write is idempotent (recording the same observation twice in a crawl
+adds nothing), and rows are never deleted: a withdrawn disclosure keeps its rows,
+versions and page history, with `status = 'withdrawn'`.
+
+The crawler never sees this: what a crawl needs to know of the archive (the pages to
+revisit, the validators of stored files) is handed to it as plain data
+(`revisit_pages()`, `file_validators()`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from archive import revisions
+from archive.filestore import FileStore
+from archive.migrations import migrate
+from archive.revisions import PAGE_FIELDS, FileSeen, KnownAttachment, KnownPage, Outcome, PageSeen
+
+# the facts of a page as stored: disclosures has parent_id, page_versions parent_url
+_FACT_COLUMNS = [f for f in PAGE_FIELDS if f != "parent_url"]
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class Store:
+    """An archive directory: `archive.db` and the content-addressed `files/`."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.root / "archive.db")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a crash of the process loses nothing committed; only a power cut
+        # may lose the last transactions (never corrupts).
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        migrate(self.db)
+        self.files = FileStore(self.root)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- crawls and portals ---------------------------------------------------------------
+
+    def start_crawl(self, portal_ids: Iterable[str]) -> int:
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                "insert into crawls (started_at, status, portals) values (?, 'running', ?)",
+                [utcnow(), json.dumps(list(portal_ids))],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_crawl(self, crawl_id: int, status: str = "finished", stats: Any = None) -> dict:
+        """Close a crawl row with counts read back from what it recorded."""
+
+        def one(sql: str) -> int:
+            return int(self.conn.execute(sql, [crawl_id]).fetchone()[0] or 0)
+
+        row: dict[str, Any] = {
+            "finished_at": utcnow(),
+            "status": status,
+            "disclosures_seen": one("select count(*) from disclosures where last_crawl_id = ?"),
+            "attachments_seen": one(
+                "select count(distinct attachment_id) from versions where last_crawl_id = ?"
+            ),
+            "files_new": one("select count(*) from versions where first_crawl_id = ?"),
+            "events": one("select count(*) from events where crawl_id = ?"),
+            "problems": one("select count(*) from fetch_problems where crawl_id = ?"),
+        }
+        if stats is not None:
+            row["stats"] = json.dumps(stats, default=str, ensure_ascii=False)
+            row["pages_fetched"] = _sum_stat(stats, "budget/pages")
+            row["files_downloaded"] = _sum_stat(stats, "budget/files_downloaded")
+            row["files_not_modified"] = _sum_stat(stats, "budget/files_not_modified")
+        with self.db.atomic():
+            self.db.table("crawls").update(crawl_id, row)
+        return row
+
+    def upsert_portal(
+        self, portal_id: str, name: str, region: str, base_url: str, sections: list
+    ) -> None:
+        now = utcnow()
+        with self.db.atomic():
+            self.conn.execute(
+                """insert into portals (id, name, region, base_url, sections, first_seen, last_crawled)
+                   values (?, ?, ?, ?, ?, ?, ?)
+                   on conflict (id) do update set name = excluded.name, region = excluded.region,
+                     base_url = excluded.base_url, sections = excluded.sections,
+                     last_crawled = excluded.last_crawled""",
+                [
+                    portal_id,
+                    name,
+                    region,
+                    base_url,
+                    json.dumps(sections, ensure_ascii=False),
+                    now,
+                    now,
+                ],
+            )
+
+    # -- what a crawl needs to know, as data ----------------------------------------------
+
+    def revisit_pages(self) -> dict[str, dict[str, list[str]]]:
+        """The active disclosure pages, {portal: {section: [url, …]}}: a recrawl revisits
+        each of them (a page that is gone is a withdrawal)."""
+        pages: dict[str, dict[str, list[str]]] = {}
+        for portal_id, section, url in self.conn.execute(
+            "select portal_id, section, url from disclosures where status = 'active' order by id"
+        ):
+            pages.setdefault(portal_id, {}).setdefault(section, []).append(url)
+        return pages
+
+    def file_validators(self) -> dict[str, dict[str, Any]]:
+        """{file URL: the newest stored version fetched from it}: what a conditional
+        request can send (ETag, Last-Modified) and the stored file it stands for. Only
+        versions whose file is still on disk."""
+        validators: dict[str, dict[str, Any]] = {}
+        rows = self.conn.execute(
+            """select a.url, v.sha256, v.etag, v.last_modified, f.size, f.kind, f.path,
+                      f.content_type
+               from versions v join attachments a on a.id = v.attachment_id
+               join files f on f.sha256 = v.sha256
+               where v.etag is not null or v.last_modified is not null
+               order by v.last_seen, v.id"""
+        )
+        for url, sha, etag, last_modified, size, kind, path, content_type in rows:
+            validators[url] = {  # newest last: it wins
+                "sha256": sha,
+                "etag": etag,
+                "last_modified": last_modified,
+                "size": size,
+                "kind": kind,
+                "path": path,
+                "content_type": content_type,
+            }
+        return {url: v for url, v in validators.items() if self.files.exists(v["path"])}
+
+    # -- observations ---------------------------------------------------------------------
+
+    def record_page(self, crawl_id: int, portal_id: str, section: str, seen: PageSeen) -> int:
+        """Record a disclosure page as seen now; return its id."""
+        now = utcnow()
+        with self.db.atomic():
+            found = self._known(seen.url)
+            known = found[1] if found else None
+            others: list[tuple[int, KnownPage]] = []
+            if known is None:
+                others = self._sharing({f.sha256 for f in seen.files if f.sha256}, exclude=seen.url)
+            outcome = revisions.page_seen(known, seen, [p for _, p in others])
+            if found is None:
+                disclosure_id = self._insert_disclosure(
+                    crawl_id, portal_id, section, seen.url, outcome, now
+                )
+            else:
+                disclosure_id = found[0]
+                self._update_disclosure(disclosure_id, crawl_id, section, outcome, now)
+            self._page_history(disclosure_id, crawl_id, outcome, created=found is None, now=now)
+            ids = self._write_attachments(disclosure_id, crawl_id, outcome, seen.files, now)
+            for f in seen.files:
+                if f.problem:
+                    self._problem(
+                        crawl_id,
+                        portal_id,
+                        f.url,
+                        f.problem,
+                        seen.url,
+                        f.http_status,
+                        f.detail,
+                        now,
+                    )
+            self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
+        return disclosure_id
+
+    def record_gone(self, crawl_id: int, portal_id: str, url: str, http_status: int) -> bool:
+        """A known disclosure page answered 404/410. True when that withdrew it."""
+        now = utcnow()
+        with self.db.atomic():
+            found = self._known(url)
+            if found is None:
+                return False
+            disclosure_id, known = found
+            others = self._sharing(known.content(), exclude=url)
+            outcome = revisions.page_gone(known, http_status, [p for _, p in others])
+            if outcome is None:
+                return False
+            # last_seen / last_crawl_id stay: the page was not seen; the event says when.
+            self.conn.execute(
+                "update disclosures set status = 'withdrawn', withdrawn_at = ? where id = ?",
+                [now, disclosure_id],
+            )
+            ids = self._write_attachments(disclosure_id, crawl_id, outcome, (), now)
+            self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
+        return True
+
+    def record_problem(
+        self,
+        crawl_id: int,
+        portal_id: str | None,
+        url: str,
+        kind: str,
+        *,
+        page_url: str | None = None,
+        http_status: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        with self.db.atomic():
+            self._problem(crawl_id, portal_id, url, kind, page_url, http_status, detail, utcnow())
+
+    def record_section(
+        self,
+        crawl_id: int,
+        portal_id: str,
+        section: str,
+        *,
+        list_pages: int,
+        list_failures: int,
+        entries: int,
+    ) -> None:
+        with self.db.atomic():
+            self.conn.execute(
+                """insert or replace into section_crawls
+                   (crawl_id, portal_id, section, time, list_pages, list_failures, entries)
+                   values (?, ?, ?, ?, ?, ?, ?)""",
+                [crawl_id, portal_id, section, utcnow(), list_pages, list_failures, entries],
+            )
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def event_counts(self, crawl_id: int) -> dict[str, int]:
+        return dict(
+            self.conn.execute(
+                "select type, count(*) from events where crawl_id = ? group by type", [crawl_id]
+            ).fetchall()
+        )
+
+    # -- internals (inside a transaction) --------------------------------------------------
+
+    def _known(self, url: str) -> tuple[int, KnownPage] | None:
+        row = self.conn.execute(
+            f"""select d.id, d.status, {", ".join("d." + c for c in _FACT_COLUMNS)}, p.url
+                from disclosures d left join disclosures p on p.id = d.parent_id
+                where d.url = ?""",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        return row[0], self._known_page(row[0], url, row[1], row[2:])
+
+    def _known_page(
+        self, disclosure_id: int, url: str, status: str, facts: Iterable[Any]
+    ) -> KnownPage:
+        attachments = tuple(
+            KnownAttachment(a_url, name, a_status, sha)
+            for a_url, name, a_status, sha in self.conn.execute(
+                "select url, name, status, current_sha256 from attachments"
+                " where disclosure_id = ? order by id",
+                [disclosure_id],
+            )
+        )
+        return KnownPage(url, status, dict(zip(PAGE_FIELDS, facts, strict=True)), attachments)
+
+    def _sharing(self, shas: Iterable[str], exclude: str) -> list[tuple[int, KnownPage]]:
+        """Known pages (other than `exclude`) with an attachment of one of these contents."""
+        shas = list(shas)
+        if not shas:
+            return []
+        marks = ",".join("?" for _ in shas)
+        rows = self.conn.execute(
+            f"""select distinct d.url from attachments a join disclosures d on d.id = a.disclosure_id
+                where a.current_sha256 in ({marks}) and d.url != ?""",
+            [*shas, exclude],
+        ).fetchall()
+        return [found for (url,) in rows if (found := self._known(url))]
+
+    def _parent_id(self, parent_url: str | None) -> int | None:
+        if not parent_url:
+            return None
+        row = self.conn.execute("select id from disclosures where url = ?", [parent_url]).fetchone()
+        return row[0] if row else None
+
+    def _insert_disclosure(
+        self, crawl_id: int, portal_id: str, section: str, url: str, outcome: Outcome, now: str
+    ) -> int:
+        facts = outcome.facts
+        cursor = self.conn.execute(
+            f"""insert into disclosures (portal_id, section, url, {", ".join(_FACT_COLUMNS)},
+                    parent_id, status, first_seen, last_seen, first_crawl_id, last_crawl_id)
+                values (?, ?, ?, {", ".join("?" for _ in _FACT_COLUMNS)}, ?, ?, ?, ?, ?, ?)""",
+            [
+                portal_id,
+                section,
+                url,
+                *(facts.get(c) for c in _FACT_COLUMNS),
+                self._parent_id(facts.get("parent_url")),
+                outcome.status,
+                now,
+                now,
+                crawl_id,
+                crawl_id,
+            ],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _update_disclosure(
+        self, disclosure_id: int, crawl_id: int, section: str, outcome: Outcome, now: str
+    ) -> None:
+        facts = outcome.facts
+        self.conn.execute(
+            f"""update disclosures set {", ".join(c + " = ?" for c in _FACT_COLUMNS)},
+                    parent_id = coalesce(?, parent_id), section = ?, status = ?,
+                    withdrawn_at = case when ? = 'active' then null else withdrawn_at end,
+                    last_seen = ?, last_crawl_id = ?
+                where id = ?""",
+            [
+                *(facts.get(c) for c in _FACT_COLUMNS),
+                self._parent_id(facts.get("parent_url")),
+                section,
+                outcome.status,
+                outcome.status,
+                now,
+                crawl_id,
+                disclosure_id,
+            ],
+        )
+
+    def _page_history(
+        self, disclosure_id: int, crawl_id: int, outcome: Outcome, *, created: bool, now: str
+    ) -> None:
+        latest = self.conn.execute(
+            "select max(id) from page_versions where disclosure_id = ?", [disclosure_id]
+        ).fetchone()[0]
+        if latest is None or outcome.facts_changed or created:
+            self.conn.execute(
+                f"""insert into page_versions (disclosure_id, {", ".join(PAGE_FIELDS)},
+                        first_seen, last_seen, first_crawl_id, last_crawl_id)
+                    values (?, {", ".join("?" for _ in PAGE_FIELDS)}, ?, ?, ?, ?)""",
+                [
+                    disclosure_id,
+                    *(outcome.facts.get(f) for f in PAGE_FIELDS),
+                    now,
+                    now,
+                    crawl_id,
+                    crawl_id,
+                ],
+            )
+        else:
+            self.conn.execute(
+                "update page_versions set last_seen = ?, last_crawl_id = ? where id = ?",
+                [now, crawl_id, latest],
+            )
+
+    def _write_attachments(
+        self,
+        disclosure_id: int,
+        crawl_id: int,
+        outcome: Outcome,
+        files: Iterable[FileSeen],
+        now: str,
+    ) -> dict[str, int]:
+        """Write each attachment's state (and a stored file's row and version); return
+        {url: attachment id} of the page's attachments."""
+        seen = {f.url: f for f in files}
+        ids = {
+            url: att_id
+            for att_id, url in self.conn.execute(
+                "select id, url from attachments where disclosure_id = ?", [disclosure_id]
+            )
+        }
+        for state in outcome.attachments:
+            att_id = ids.get(state.url)
+            if att_id is None:
+                cursor = self.conn.execute(
+                    """insert into attachments (disclosure_id, url, name, status, current_sha256,
+                           last_error, first_seen, last_seen) values (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [disclosure_id, state.url, state.name, state.status, state.sha256,
+                     state.last_error, now, now],
+                )  # fmt: skip
+                att_id = ids[state.url] = int(cursor.lastrowid or 0)
+            else:
+                self.conn.execute(
+                    """update attachments set name = coalesce(?, name), status = ?,
+                           current_sha256 = ?, last_error = ?,
+                           last_seen = case when ? then ? else last_seen end
+                       where id = ?""",
+                    [
+                        state.name,
+                        state.status,
+                        state.sha256,
+                        state.last_error,
+                        state.seen,
+                        now,
+                        att_id,
+                    ],
+                )
+            f = seen.get(state.url)
+            if state.seen and state.sha256 and f is not None:
+                self._version(att_id, crawl_id, f, state.new_version, now)
+        return ids
+
+    def _version(self, attachment_id: int, crawl_id: int, f: FileSeen, new: bool, now: str) -> None:
+        self.conn.execute(
+            """insert or ignore into files (sha256, size, content_type, kind, path, first_seen, first_url)
+               values (?, ?, ?, ?, ?, ?, ?)""",
+            [f.sha256, f.size, f.content_type, f.kind, f.path, now, f.url],
+        )
+        latest = None
+        if not new:
+            latest = self.conn.execute(
+                "select max(id) from versions where attachment_id = ? and sha256 = ?",
+                [attachment_id, f.sha256],
+            ).fetchone()[0]
+        if latest is None:
+            self.conn.execute(
+                """insert into versions (attachment_id, sha256, first_seen, last_seen,
+                       first_crawl_id, last_crawl_id, etag, last_modified, content_type)
+                   values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [attachment_id, f.sha256, now, now, crawl_id, crawl_id, f.etag,
+                 f.last_modified, f.content_type],
+            )  # fmt: skip
+        else:
+            self.conn.execute(
+                """update versions set last_seen = ?, last_crawl_id = ?,
+                       etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)
+                   where id = ?""",
+                [now, crawl_id, f.etag, f.last_modified, latest],
+            )
+
+    def _events(
+        self,
+        crawl_id: int,
+        portal_id: str,
+        disclosure_id: int,
+        outcome: Outcome,
+        attachment_ids: Mapping[str, int],
+        others: list[tuple[int, KnownPage]],
+        now: str,
+    ) -> None:
+        pages = {page.url: page_id for page_id, page in others}
+        for event in outcome.events:
+            related_page = related_attachment = None
+            if event.related_url and event.attachment_url:
+                related_attachment = attachment_ids.get(event.related_url)
+            elif event.related_url:
+                related_page = pages.get(event.related_url)
+            details = (
+                json.dumps({k: list(v) for k, v in event.changes.items()}, ensure_ascii=False)
+                if event.changes
+                else None
+            )
+            self.conn.execute(
+                """insert or ignore into events (time, crawl_id, type, portal_id, disclosure_id,
+                       attachment_id, old_sha256, new_sha256, note, details,
+                       related_disclosure_id, related_attachment_id)
+                   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    now,
+                    crawl_id,
+                    event.type,
+                    portal_id,
+                    disclosure_id,
+                    attachment_ids.get(event.attachment_url) if event.attachment_url else None,
+                    event.old_sha256,
+                    event.new_sha256,
+                    event.note or (f"moved: {event.related_url}" if event.related_url else None),
+                    details,
+                    related_page,
+                    related_attachment,
+                ],
+            )
+
+    def _problem(
+        self,
+        crawl_id: int,
+        portal_id: str | None,
+        url: str,
+        kind: str,
+        page_url: str | None,
+        http_status: int | None,
+        detail: str | None,
+        now: str,
+    ) -> None:
+        self.conn.execute(
+            """insert or ignore into fetch_problems
+                   (crawl_id, time, portal_id, url, page_url, kind, http_status, detail)
+               values (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                crawl_id,
+                now,
+                portal_id,
+                url,
+                page_url,
+                kind,
+                http_status,
+                (detail or "")[:1000] or None,
+            ],
+        )
+
+
+def _sum_stat(stats: Any, key: str) -> int:
+    """Sum a counter over the per-spider stats dicts ({spider: {key: n}}) or one flat dict."""
+    if isinstance(stats, Mapping) and key in stats:
+        return int(stats[key] or 0)
+    if isinstance(stats, Mapping):
+        return sum(int(s.get(key, 0) or 0) for s in stats.values() if isinstance(s, Mapping))
+    return 0

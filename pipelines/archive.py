@@ -1,0 +1,225 @@
+"""The one pipeline that writes the archive: every item the spiders yield ends here.
+
+- `PortalSeen` → the `portals` row;
+- `Disclosure` (with its files' outcomes from the files pipeline) → the revision rules and
+  the store: disclosures, page history, attachments, versions, events, problems; each new
+  PDF goes to the extraction workers;
+- `FetchProblem` → `fetch_problems`;
+- `PageGone` → a withdrawal (or a move);
+- `SectionSummary` → `section_crawls`, and an `empty_section` problem when the section
+  listed nothing (a silent layout change made visible).
+
+Every item is checked against the declared schema (`crawler/items.py`) first: a wrong
+field is a bug and fails loudly.
+
+The crawl row: under `budget-archive crawl` the command owns it (ARCHIVE_CRAWL_ID); under
+plain `scrapy crawl` this pipeline opens one when the spider opens and closes it after.
+
+Extraction (EXTRACTION = drain | later | off): workers read new PDFs while the crawl goes
+on; when downloads end, `drain` waits for the rest (the progress shows how many are left),
+`later` leaves them for `budget-archive reextract`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Future
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.spiders import Spider
+
+from archive.extraction import ExtractionPool
+from archive.revisions import FileSeen, PageSeen
+from archive.store import Store
+from archive.totals import extracted, extractor_version, store_totals
+from crawler.items import (
+    Disclosure,
+    FetchProblem,
+    PageGone,
+    PortalSeen,
+    SectionSummary,
+    check,
+)
+
+logger = logging.getLogger(__name__)
+
+EXTRACTION_MODES = ("drain", "later", "off")
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler, store: Store):
+        self.crawler = crawler
+        self.store = store
+        settings = crawler.settings
+        given = settings.get("ARCHIVE_CRAWL_ID")
+        self.crawl_id: int | None = int(given) if given else None
+        self.owns_crawl = self.crawl_id is None
+        self.extraction = settings.get("EXTRACTION", "drain")
+        if self.extraction not in EXTRACTION_MODES:
+            raise NotConfigured(f"EXTRACTION must be one of {EXTRACTION_MODES}")
+        self.pool: ExtractionPool | None = None
+        self.version = ""
+        self.extracted: set[str] = set()
+        self.pending: set[asyncio.Future[Any]] = set()
+        if self.extraction != "off":
+            self.pool = ExtractionPool(settings.getint("EXTRACT_WORKERS") or None)
+            self.version = extractor_version()
+            self.extracted = extracted(store, self.version)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        pipeline = cls(crawler, Store(crawler.settings["ARCHIVE_DIR"]))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        if self.crawl_id is None:
+            spider = self.crawler.spider
+            self.crawl_id = self.store.start_crawl(list(getattr(spider, "portals", {}) or []))
+
+    @property
+    def crawl(self) -> int:
+        assert self.crawl_id is not None, "the spider is not open"
+        return self.crawl_id
+
+    def process_item(self, item: Any) -> Any:
+        check(item)
+        if isinstance(item, Disclosure):
+            self._disclosure(item)
+        elif isinstance(item, FetchProblem):
+            self.store.record_problem(
+                self.crawl,
+                item.portal_id,
+                item.url,
+                item.kind,
+                page_url=item.page_url,
+                http_status=item.http_status,
+                detail=item.detail,
+            )
+        elif isinstance(item, PageGone):
+            if self.store.record_gone(self.crawl, item.portal_id, item.url, item.http_status):
+                logger.info("withdrawn: %s answered %s", item.url, item.http_status)
+        elif isinstance(item, SectionSummary):
+            self._section(item)
+        elif isinstance(item, PortalSeen):
+            self.store.upsert_portal(
+                item.portal_id, item.name, item.region, item.base_url, item.sections
+            )
+        return item
+
+    def _disclosure(self, item: Disclosure) -> None:
+        names = {a.url: a.name for a in item.attachments}
+        files = tuple(
+            FileSeen(
+                url=f.url,
+                name=names.get(f.url),
+                sha256=f.sha256,
+                problem=f.problem,
+                http_status=f.http_status,
+                detail=f.detail,
+                size=f.size,
+                kind=f.kind,
+                path=f.path,
+                content_type=f.content_type,
+                etag=f.etag,
+                last_modified=f.last_modified,
+                final_url=f.final_url,
+            )
+            for f in item.files
+        )
+        facts = {
+            "title": item.title,
+            "publish_date_shown": item.publish_date_shown,
+            "publish_date": item.publish_date,
+            "unit_name": item.unit_name,
+            "year": item.year,
+            "doc_type": item.doc_type,
+            "scope": item.scope,
+            "parent_url": item.parent_url,
+        }
+        self.store.record_page(
+            self.crawl, item.portal_id, item.section, PageSeen(item.url, facts, files)
+        )
+        for f in item.files:
+            if f.sha256 and f.kind == "pdf" and f.path:
+                self._extract(f.sha256, f.path)
+
+    def _section(self, item: SectionSummary) -> None:
+        self.store.record_section(
+            self.crawl,
+            item.portal_id,
+            item.section,
+            list_pages=item.list_pages,
+            list_failures=item.list_failures,
+            entries=item.entries,
+        )
+        if item.entries == 0:
+            url = next(
+                (
+                    s.url
+                    for p in getattr(self.crawler.spider, "portals", {}).values()
+                    if p.id == item.portal_id
+                    for s in p.sections
+                    if s.id == item.section
+                ),
+                f"{item.portal_id}/{item.section}",
+            )
+            self.store.record_problem(
+                self.crawl,
+                item.portal_id,
+                url,
+                "empty_section",
+                detail=(
+                    f"section {item.section} listed no entries: {item.list_pages} list page(s)"
+                    f" read, {item.list_failures} failed"
+                ),
+            )
+            logger.warning("section %s/%s listed nothing", item.portal_id, item.section)
+
+    # -- extraction -----------------------------------------------------------------------
+
+    def _extract(self, sha: str, path: str) -> None:
+        if self.pool is None or sha in self.extracted:
+            return
+        self.extracted.add(sha)
+        loop = asyncio.get_event_loop()
+        future = asyncio.wrap_future(self.pool.submit(str(self.store.root / path)), loop=loop)
+        self.pending.add(future)
+        future.add_done_callback(lambda f: self._extracted(sha, f))
+        self.crawler.stats.inc_value("budget/extract_scheduled")
+
+    def _extracted(self, sha: str, future: Future[Any] | asyncio.Future[Any]) -> None:
+        self.pending.discard(future)  # type: ignore[arg-type]
+        if future.cancelled():
+            return
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - a dead worker is a recorded error
+            result = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
+        store_totals(self.store, sha, result, self.version)
+        kind = "error" if result.get("error") else "ok"
+        self.crawler.stats.inc_value(f"budget/extract_{kind}")
+
+    async def close_spider(self) -> None:
+        if self.pending and self.extraction == "drain":
+            logger.info("downloads done; waiting for %d extractions", len(self.pending))
+            await asyncio.gather(*list(self.pending), return_exceptions=True)
+        if self.pool is not None:
+            left = len(self.pending)
+            self.pool.shutdown(cancel=True)
+            if left:
+                self.crawler.stats.set_value("budget/extract_left", left)
+                logger.info("%d extractions left for `budget-archive reextract`", left)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Close the crawl row this pipeline opened (the reason is known only now)."""
+        if self.owns_crawl and self.crawl_id is not None:
+            status = "finished" if reason == "finished" else f"closed: {reason}"
+            self.store.finish_crawl(
+                self.crawl_id, status, {spider.name: self.crawler.stats.get_stats()}
+            )
+        self.store.close()
