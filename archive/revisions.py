@@ -185,20 +185,17 @@ def _new_page(seen: PageSeen, others: Sequence[KnownPage]) -> Outcome:
         None,
     )
     event = Event("moved", related_url=moved_from.url) if moved_from else Event("published")
-    states = tuple(
-        AttachmentState(
-            f.url,
-            f.name,
-            "active" if f.sha256 else "failed",
-            f.sha256,
-            f.problem,
-            seen=True,
-            new_version=bool(f.sha256),
-        )
-        for f in seen.files
-    )
+    states = tuple(_first_sight(f) for f in seen.files)
     facts = {k: seen.facts.get(k) for k in PAGE_FIELDS}
     return Outcome("active", facts, True, states, (event,))
+
+
+def _first_sight(f: FileSeen) -> AttachmentState:
+    """An attachment URL the page never linked before."""
+    status = "active" if f.sha256 else "failed"
+    return AttachmentState(
+        f.url, f.name, status, f.sha256, f.problem, seen=True, new_version=bool(f.sha256)
+    )
 
 
 def _attachments(
@@ -224,17 +221,7 @@ def _attachments(
                 events.append(Event("moved", f.url, f.sha256, f.sha256, related_url=old.url))
             elif f.sha256:
                 events.append(Event("published", f.url, new_sha256=f.sha256))
-            states.append(
-                AttachmentState(
-                    f.url,
-                    f.name,
-                    "active" if f.sha256 else "failed",
-                    f.sha256,
-                    f.problem,
-                    seen=True,
-                    new_version=bool(f.sha256),
-                )
-            )
+            states.append(_first_sight(f))
         elif f.sha256:
             states.append(_fetched(k, f, page_reappeared, events))
         else:
