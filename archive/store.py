@@ -250,6 +250,15 @@ class Store:
             ).fetchall()
         )
 
+    def first_problem(self, crawl_id: int, portal_id: str) -> str | None:
+        """The first fetch problem a crawl recorded for a portal, as one line."""
+        row = self.conn.execute(
+            "select kind, detail, url from fetch_problems where crawl_id = ? and portal_id = ?"
+            " order by id limit 1",
+            [crawl_id, portal_id],
+        ).fetchone()
+        return f"{row[0]} at {row[2]}: {row[1]}" if row else None
+
     # -- internals (inside a transaction) --------------------------------------------------
 
     def _known(self, url: str) -> tuple[int, KnownPage] | None:

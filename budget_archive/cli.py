@@ -132,6 +132,8 @@ def _crawl(
         f"{row.get('files_new', 0)} new versions, {row.get('problems', 0)} problems; events: "
         + (", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none")
     )
+    for portal_id, problem in summary.unreachable.items():
+        console.print(f"portal {portal_id} unreachable: {problem}", markup=False, highlight=False)
     return summary
 
 

@@ -34,6 +34,8 @@ class CrawlSummary:
     row: dict[str, Any]
     events: dict[str, int] = field(default_factory=dict)
     per_portal: dict[str, Counter] = field(default_factory=dict)
+    # portals that answered nothing at all: {portal id: the first problem recorded}
+    unreachable: dict[str, str] = field(default_factory=dict)
 
 
 def project_settings(**overrides: Any) -> Settings:
@@ -167,6 +169,8 @@ def run_crawl(
             status = "incomplete: " + ", ".join(sorted(str(r) for r in reasons - {"finished"}))
         row = store.finish_crawl(crawl_id, status, stats)
         events = store.event_counts(crawl_id)
+        silent = [p.id for p in portals if not progress.counts[p.id]["pages"]]
+        unreachable = {pid: store.first_problem(crawl_id, pid) or "no answer" for pid in silent}
         store.close()
         logging.getLogger(__name__).info("crawl %s %s", crawl_id, status)
-    return CrawlSummary(crawl_id, status, row, events, dict(progress.counts))
+    return CrawlSummary(crawl_id, status, row, events, dict(progress.counts), unreachable)

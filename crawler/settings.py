@@ -62,6 +62,9 @@ DEMO_PORTAL_URL = None
 
 # Downloads may be redirected (portals move files behind download scripts).
 MEDIA_ALLOW_REDIRECTS = True
+EXTENSIONS = {
+    "crawler.quiet.QuietHandledErrors": 0,
+}
 DOWNLOADER_MIDDLEWARES = {
     # after decompression (590), before retries (550): sees the final body.
     "crawler.middlewares.BlockDetectionMiddleware": 580,

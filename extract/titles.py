@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 _BUDGET = re.compile(r"预\s*算")
 _FINAL = re.compile(r"决\s*算")
@@ -26,14 +27,18 @@ _UNIT_SCOPE_SUFFIX = re.compile(
 )
 
 
+DocType = Literal["budget", "final_account"]
+Scope = Literal["department", "unit"]
+
+
 @dataclass(frozen=True)
 class TitleFacts:
     is_disclosure: bool
     noise: bool  # the title names a notice, ad or report, not a disclosure
-    doc_type: str | None  # budget | final_account
+    doc_type: DocType | None
     year: int | None
     unit_name: str | None
-    scope: str | None  # department | unit
+    scope: Scope | None
 
 
 def normalize(text: str) -> str:
@@ -44,7 +49,7 @@ def normalize(text: str) -> str:
 def classify_title(title: str) -> TitleFacts:
     t = normalize(title)
     budget, final = _BUDGET.search(t), _FINAL.search(t)
-    doc_type = None
+    doc_type: DocType | None = None
     if budget and final:
         doc_type = "budget" if budget.start() < final.start() else "final_account"
     elif budget:
@@ -61,7 +66,7 @@ def classify_title(title: str) -> TitleFacts:
         unit = _UNIT_SCOPE_SUFFIX.sub("", unit).strip()
         # official names are written with full-width parentheses (NFKC made them ASCII)
         unit = unit.replace("(", "（").replace(")", "）") or None
-    scope = None
+    scope: Scope | None = None
     if doc_type:
         scope = "unit" if _SCOPE_UNIT.search(t) else "department"
     return TitleFacts(is_disclosure, noise, doc_type, year, unit, scope)

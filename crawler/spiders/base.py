@@ -322,8 +322,8 @@ class BudgetSpider(Spider):
             publish_date=parse_date(shown_date),
             unit_name=facts.unit_name,
             year=facts.year,
-            doc_type=facts.doc_type,  # type: ignore[arg-type]  # checked by crawler.items
-            scope=facts.scope,  # type: ignore[arg-type]
+            doc_type=facts.doc_type,
+            scope=facts.scope,
             parent_url=parent_url,
             attachments=[AttachmentLink(url=a.url, name=a.name) for a in attachments],
             file_urls=[a.url for a in attachments],
