@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,8 +11,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from budget_archive.errors import CrawlIncomplete, OperatorError
+from budget_archive.ports import check_port, port_error
+
 if TYPE_CHECKING:
     from budget_archive.run import CrawlSummary
+    from crawler.portals import Portal
 
 ARCHIVE_OPTION = click.option(
     "--archive",
@@ -37,9 +42,32 @@ EXTRACTION_OPTION = click.option(
     " rest (drain), leave the rest for `reextract` (later), or read none (off).",
 )
 STATES = click.Choice(["initial", "revised"])
+PORT = click.IntRange(0, 65535)
 DEMO_PORTAL_PORT = 8737
 
 console = Console(stderr=True)
+
+
+def _load_portals(portals_file: str | None, demo_url: str | None = None) -> dict[str, Portal]:
+    """The configured portals; a file that cannot be used is a one-line error (exit 1)."""
+    from crawler.portals import PortalConfigError, load_portals
+
+    try:
+        return load_portals(portals_file, demo_url)
+    except PortalConfigError as exc:
+        raise OperatorError(str(exc)) from exc
+
+
+def _check_portal_ids(
+    portal_ids: tuple[str, ...], portals_file: str | None, demo_url: str | None
+) -> None:
+    """Before anything is crawled: the portals file is usable and names every id asked for."""
+    configured = _load_portals(portals_file, demo_url)
+    unknown = [p for p in portal_ids if p not in configured]
+    if unknown:
+        raise OperatorError(
+            f"unknown portal(s): {', '.join(unknown)}; known: {', '.join(configured)}"
+        )
 
 
 @click.group()
@@ -55,12 +83,10 @@ def portals(portals_file: str | None) -> None:
 
     Example: budget-archive portals
     """
-    from crawler.portals import load_portals
-
     out = Console()
     rows = [
         (portal.id, portal.name, section.id, section.family, section.url)
-        for portal in load_portals(portals_file).values()
+        for portal in _load_portals(portals_file).values()
         for section in portal.sections
     ]
     if not out.is_terminal:  # piped: one tab-separated line per section
@@ -95,9 +121,13 @@ def crawl(
 
     Example: budget-archive crawl demo --archive ./archive
     """
+    _check_portal_ids(portal_ids, portals_file, demo_url)
     summary = _crawl(portal_ids, archive_dir, portals_file, demo_url, verbose, extraction)
     if not summary.status.startswith("finished"):
-        raise click.ClickException(f"crawl {summary.crawl_id} {summary.status}")
+        raise CrawlIncomplete(f"crawl {summary.crawl_id} {summary.status}")
+    if summary.unreachable:
+        names = ", ".join(summary.unreachable)
+        raise CrawlIncomplete(f"crawl {summary.crawl_id}: unreachable portal(s): {names}")
 
 
 def _crawl(
@@ -139,15 +169,18 @@ def _crawl(
 
 @cli.command()
 @ARCHIVE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8001, show_default=True, type=PORT, metavar="PORT", help="Datasette port."
+)
 def serve(archive_dir: Path, host: str, port: int) -> None:
     """Serve the archive read-only in Datasette, described by metadata.json.
 
     Example: budget-archive serve --archive ./archive --port 8001
     """
     if not (archive_dir / "archive.db").exists():
-        raise click.ClickException(f"no archive at {archive_dir} (run `budget-archive crawl`)")
+        raise OperatorError(f"no archive at {archive_dir} (run `budget-archive crawl`)")
+    check_port(host, port, what="Datasette", port_option="--port")
     from archive.publish import serve as serve_archive
 
     serve_archive(archive_dir, host=host, port=port)
@@ -159,18 +192,38 @@ def portal() -> None:
 
 
 @portal.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=DEMO_PORTAL_PORT, show_default=True, type=int)
-@click.option("--state", type=STATES, default="initial", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=DEMO_PORTAL_PORT,
+    show_default=True,
+    type=PORT,
+    metavar="PORT",
+    help="Demo portal port (0: any free port).",
+)
+@click.option(
+    "--state",
+    type=STATES,
+    default="initial",
+    show_default=True,
+    help="Which day of the demo portal to serve: initial, or revised (a day later).",
+)
 def portal_serve(host: str, port: int, state: str) -> None:
     """Serve the demo portal alone (Ctrl-C stops it).
 
     Example: budget-archive portal serve --port 8737 --state revised
     """
-    from demo_portal.server import serve as serve_portal
+    from demo_portal.server import DemoPortal
 
-    console.print(f"demo portal ({state}) at http://{host}:{port}/")
-    serve_portal(host, port, state)
+    check_port(host, port, what="demo portal", port_option="--port")
+    site = DemoPortal(host=host, port=port, state=state)
+    try:
+        site.bind()
+    except OSError as exc:
+        raise port_error(host, port, exc, what="demo portal", port_option="--port") from exc
+    console.print(f"demo portal ({state}) at {site.url}/")
+    with contextlib.suppress(KeyboardInterrupt):
+        site.serve_forever()
 
 
 @cli.command()
@@ -182,11 +235,20 @@ def portal_serve(host: str, port: int, state: str) -> None:
     show_default=True,
     help="Which day of the demo portal to serve: initial, or revised (a day later).",
 )
-@click.option("--portal-port", default=DEMO_PORTAL_PORT, show_default=True, type=int)
-@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+@click.option(
+    "--portal-port",
+    default=DEMO_PORTAL_PORT,
+    show_default=True,
+    type=PORT,
+    metavar="PORT",
+    help="Demo portal port (0: any free port).",
+)
+@click.option(
+    "--port", default=8001, show_default=True, type=PORT, metavar="PORT", help="Datasette port."
+)
 @click.option("--no-serve", is_flag=True, help="Stop after the crawl.")
 @EXTRACTION_OPTION
-@click.option("-v", "--verbose", count=True)
+@click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
 def demo(
     archive_dir: Path,
     state: str,
@@ -204,15 +266,27 @@ def demo(
     """
     from demo_portal.server import DemoPortal
 
-    with DemoPortal(port=portal_port, state=state) as site:
+    host = "127.0.0.1"
+    check_port(host, portal_port, what="demo portal", port_option="--portal-port")
+    if not no_serve:  # Datasette serves after the crawl: a busy port must stop us now
+        check_port(host, port, what="Datasette", port_option="--port")
+    portal = DemoPortal(host=host, port=portal_port, state=state)
+    try:
+        portal.bind()
+    except OSError as exc:
+        raise port_error(
+            host, portal_port, exc, what="demo portal", port_option="--portal-port"
+        ) from exc
+    with portal as site:
         console.print(f"demo portal ({state}) at {site.url}/")
         summary = _crawl(("demo",), archive_dir, None, site.url, verbose, extraction)
     if not summary.status.startswith("finished"):
-        raise click.ClickException(f"crawl {summary.crawl_id} {summary.status}")
+        raise CrawlIncomplete(f"crawl {summary.crawl_id} {summary.status}")
     if not no_serve:
         from archive.publish import serve as serve_archive
 
-        serve_archive(archive_dir, host="127.0.0.1", port=port)
+        check_port(host, port, what="Datasette", port_option="--port")  # taken meanwhile?
+        serve_archive(archive_dir, host=host, port=port)
 
 
 @cli.command()

@@ -1,26 +1,56 @@
-"""Portal configuration: which sites to crawl, their sections and politeness."""
+"""Portal configuration: which sites to crawl, their sections and politeness.
+
+:func:`load_portals` reads and checks a portals file (TOML, see ``portals.toml``); a file
+that cannot be used raises :class:`PortalConfigError`, whose one-line message names the
+file, the portal or section, and the problem.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 DEFAULT_DEMO_PORTAL_URL = "http://127.0.0.1:8737"
+
+#: Portal software families, one spider each in ``crawler/spiders`` (its ``family``);
+#: ``tests/test_portals_config.py`` holds this tuple to the spiders.
+FAMILIES: tuple[str, ...] = ("gkmlpt", "jpage", "rendered", "trs")
+DOC_TYPES: tuple[str, ...] = ("budget", "final_account")
+
+TOP_KEYS: tuple[str, ...] = ("portal",)
+PORTAL_KEYS: tuple[str, ...] = (
+    "id",
+    "name",
+    "region",
+    "base_url",
+    "concurrency",
+    "download_delay",
+    "autothrottle",
+    "section",
+)
+SECTION_KEYS: tuple[str, ...] = ("id", "name", "family", "url", "since", "doc_types", "wait_for")
+
+#: The bundled file's name in messages.
+BUNDLED = "crawler/portals.toml"
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
     name: str
-    family: str  # the spider that crawls it: trs | jpage | rendered
+    family: str  # the spider that crawls it: one of FAMILIES
     url: str
     since: int | None = None  # keep disclosures of this year and later
-    doc_types: tuple[str, ...] = ("budget", "final_account")
+    doc_types: tuple[str, ...] = DOC_TYPES
     wait_for: str | None = None  # rendered: CSS selector that appears once the list is built
 
 
@@ -42,58 +72,248 @@ class Portal:
     def sections_of(self, family: str) -> list[Section]:
         return [s for s in self.sections if s.family == family]
 
-    def as_row(self) -> dict[str, Any]:
-        import json
 
-        sections = [
-            {"id": s.id, "name": s.name, "family": s.family, "url": s.url} for s in self.sections
-        ]
-        return {
-            "id": self.id,
-            "name": self.name,
-            "region": self.region,
-            "base_url": self.base_url,
-            "sections": json.dumps(sections, ensure_ascii=False),
-        }
+class PortalConfigError(ValueError):
+    """A portals file that cannot be used. The message is one line:
+    ``FILE: portal 'ID', section 'ID': problem`` (or ``FILE: line N: problem``)."""
+
+    def __init__(self, source: str, where: str, problem: str) -> None:
+        self.source, self.where, self.problem = source, where, problem
+        super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
 
 
-def _substitute(value: str, variables: dict[str, str]) -> str:
-    return Template(value).safe_substitute(variables)
+_TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_ID = re.compile(r"^[^\s,]+$")  # ids travel comma-separated (`-a portal=a,b`)
+
+
+def _kind(value: object) -> str:
+    """What a TOML value is, in words: 'a string', 'an integer', …"""
+    kinds: tuple[tuple[type, str], ...] = (
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a float"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "a table"),
+    )
+    return next((name for t, name in kinds if isinstance(value, t)), "a date or time")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _hint(word: str, known: Sequence[str]) -> str:
+    """`` (did you mean 'x'? known: a, b, x)`` for `word`, not among `known`."""
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    guess = f"did you mean {close[0]!r}? " if close else ""
+    return f" ({guess}known: {', '.join(known)})"
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table of a portals file being checked (the top level, a portal or a section),
+    with where it is, for messages."""
+
+    source: str
+    where: str
+    raw: dict[str, Any]
+    variables: dict[str, str]
+
+    def fail(self, problem: str) -> NoReturn:
+        raise PortalConfigError(self.source, self.where, problem)
+
+    def check_keys(self, known: Sequence[str]) -> None:
+        """No key but the known ones (an unknown key is most likely a typo)."""
+        for key in self.raw:
+            if key not in known:
+                self.fail(f"unknown key {key!r}{_hint(key, known)}")
+
+    def identifier(self) -> str:
+        """The required `id`: a non-empty string without spaces or commas."""
+        value = self.raw.get("id")
+        if value is None:
+            self.fail("missing 'id'")
+        if not isinstance(value, str) or not _ID.match(value):
+            self.fail(f"id must be a string without spaces or commas, not {value!r}")
+        return value
+
+    def text(self, key: str, default: str | None = None, *, required: bool = False) -> str | None:
+        """A string value; `default` when absent (an error when `required`)."""
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                self.fail(f"missing {key!r}")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{key} must be a non-empty string, not {_kind(value)}")
+        return value
+
+    def url(self, key: str, *, required: bool) -> str:
+        """An http(s) URL with a host, after ``${DEMO_PORTAL_URL}`` substitution."""
+        raw = self.text(key, required=required)
+        if raw is None:
+            return ""
+        url = Template(raw).safe_substitute(self.variables)
+        unknown = re.search(r"\$\{\w*\}", url)
+        if unknown:
+            known = ", ".join(f"${{{name}}}" for name in self.variables)
+            self.fail(f"{key} {raw!r} uses unknown variable {unknown.group()} (known: {known})")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            shown = repr(url) if url == raw else f"{raw!r} (= {url!r})"
+            self.fail(f"{key} {shown} is not an http(s) URL")
+        return url
+
+    def integer(self, key: str, *, minimum: int, what: str) -> int | None:
+        """An integer of at least `minimum`, or None when absent."""
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if not _is_int(value) or value < minimum:
+            self.fail(f"{key} must be {what}, not {value!r} ({_kind(value)})")
+        return int(value)
+
+    def number(self, key: str) -> float | None:
+        """A number of at least 0 (seconds), or None when absent."""
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if not (_is_int(value) or isinstance(value, float)) or value < 0:
+            self.fail(f"{key} must be a number of seconds >= 0, not {value!r} ({_kind(value)})")
+        return float(value)
+
+    def boolean(self, key: str) -> bool | None:
+        value = self.raw.get(key)
+        if value is not None and not isinstance(value, bool):
+            self.fail(f"{key} must be true or false, not {value!r} ({_kind(value)})")
+        return value
+
+    def tables(self, key: str, header: str) -> list[dict[str, Any]]:
+        """An array of tables (``[[header]]``); [] when absent."""
+        value = self.raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(f"{key!r} must be an array of tables: write [[{header}]], not [{header}]")
+        return value
+
+
+def _read(path: str | Path | None) -> tuple[str, str]:
+    """The file's name for messages and its text (the bundled file when `path` is None)."""
+    if path is None:
+        return BUNDLED, resources.files("crawler").joinpath("portals.toml").read_text("utf-8")
+    try:
+        return str(path), Path(path).read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PortalConfigError(str(path), "", f"not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise PortalConfigError(str(path), "", f"cannot be read ({exc.strerror})") from exc
+
+
+def _parse(source: str, text: str) -> dict[str, Any]:
+    """TOML to a dict; a syntax error becomes ``FILE: line N: tomllib's message``."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _TOML_POSITION.match(message)
+        if position:
+            raise PortalConfigError(
+                source,
+                f"line {position['line']}",
+                f"{position['msg']} (column {position['column']})",
+            ) from exc
+        raise PortalConfigError(source, "", message) from exc
+
+
+def _section(raw: dict[str, Any], index: int, portal: _Table, portal_id: str) -> Section:
+    """One checked ``[[portal.section]]`` (`index` counts from 1)."""
+    table = _Table(portal.source, f"portal {portal_id!r}, section #{index}", raw, portal.variables)
+    section_id = table.identifier()
+    table = _Table(
+        portal.source, f"portal {portal_id!r}, section {section_id!r}", raw, portal.variables
+    )
+    table.check_keys(SECTION_KEYS)
+    family = table.text("family", required=True)
+    if family not in FAMILIES:
+        table.fail(f"unknown family {family!r}{_hint(str(family), FAMILIES)}")
+    doc_types = raw.get("doc_types", list(DOC_TYPES))
+    if (
+        not isinstance(doc_types, list)
+        or not doc_types
+        or any(d not in DOC_TYPES for d in doc_types)
+    ):
+        table.fail(
+            f"doc_types must be a non-empty list of {' / '.join(map(repr, DOC_TYPES))},"
+            f" not {doc_types!r}"
+        )
+    return Section(
+        id=section_id,
+        name=table.text("name", section_id) or section_id,
+        family=str(family),
+        url=table.url("url", required=True),
+        since=table.integer("since", minimum=1000, what="a year (an integer such as 2022)"),
+        doc_types=tuple(doc_types),
+        wait_for=table.text("wait_for"),
+    )
+
+
+def _portal(raw: dict[str, Any], index: int, top: _Table) -> Portal:
+    """One checked ``[[portal]]`` with its sections (`index` counts from 1)."""
+    table = _Table(top.source, f"portal #{index}", raw, top.variables)
+    portal_id = table.identifier()
+    table = _Table(top.source, f"portal {portal_id!r}", raw, top.variables)
+    table.check_keys(PORTAL_KEYS)
+    sections: dict[str, Section] = {}
+    numbers: dict[str, int] = {}
+    for number, raw_section in enumerate(table.tables("section", "portal.section"), 1):
+        section = _section(raw_section, number, table, portal_id)
+        if section.id in sections:
+            raise PortalConfigError(
+                top.source,
+                f"portal {portal_id!r}, section {section.id!r}",
+                f"id used twice (sections #{numbers[section.id]} and #{number})",
+            )
+        sections[section.id] = section
+        numbers[section.id] = number
+    if not sections:
+        table.fail("no sections (add a [[portal.section]] with id, family and url)")
+    return Portal(
+        id=portal_id,
+        name=table.text("name", portal_id) or portal_id,
+        base_url=table.url("base_url", required=False),
+        region=table.text("region", "") or "",
+        sections=tuple(sections.values()),
+        concurrency=table.integer("concurrency", minimum=1, what="a positive integer"),
+        download_delay=table.number("download_delay"),
+        autothrottle=table.boolean("autothrottle"),
+    )
 
 
 def load_portals(path: str | Path | None = None, demo_url: str | None = None) -> dict[str, Portal]:
-    """Read portals from `path` (default: the bundled `portals.toml`)."""
-    if path is None:
-        text = resources.files("crawler").joinpath("portals.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
+    """Read and check portals from `path` (default: the bundled `portals.toml`).
+
+    ``${DEMO_PORTAL_URL}`` in a URL becomes `demo_url` (else the environment variable of
+    that name, else :data:`DEFAULT_DEMO_PORTAL_URL`). Raises :class:`PortalConfigError`
+    when the file cannot be used.
+
+    Example: load_portals("my-portals.toml")["sz-czj"].sections
+    """
+    source, text = _read(path)
     demo = (demo_url or os.environ.get("DEMO_PORTAL_URL") or DEFAULT_DEMO_PORTAL_URL).rstrip("/")
-    variables = {"DEMO_PORTAL_URL": demo}
+    top = _Table(source, "", _parse(source, text), {"DEMO_PORTAL_URL": demo})
+    top.check_keys(TOP_KEYS)
     portals: dict[str, Portal] = {}
-    for raw in tomllib.loads(text).get("portal", []):
-        sections = tuple(
-            Section(
-                id=s["id"],
-                name=s.get("name", s["id"]),
-                family=s["family"],
-                url=_substitute(s["url"], variables),
-                since=s.get("since"),
-                doc_types=tuple(s.get("doc_types", ("budget", "final_account"))),
-                wait_for=s.get("wait_for"),
-            )
-            for s in raw.get("section", [])
-        )
-        portal = Portal(
-            id=raw["id"],
-            name=raw.get("name", raw["id"]),
-            base_url=_substitute(raw.get("base_url", ""), variables),
-            region=raw.get("region", ""),
-            sections=sections,
-            concurrency=raw.get("concurrency"),
-            download_delay=raw.get("download_delay"),
-            autothrottle=raw.get("autothrottle"),
-        )
+    numbers: dict[str, int] = {}
+    for index, raw in enumerate(top.tables("portal", "portal"), 1):
+        portal = _portal(raw, index, top)
         if portal.id in portals:
-            raise ValueError(f"portal {portal.id!r} is configured twice")
+            raise PortalConfigError(
+                source,
+                f"portal {portal.id!r}",
+                f"id used twice (portals #{numbers[portal.id]} and #{index})",
+            )
         portals[portal.id] = portal
+        numbers[portal.id] = index
+    if not portals:
+        top.fail("no portals (add a [[portal]] with an id and its sections)")
     return portals

@@ -208,6 +208,15 @@ class DemoPortal:
         with self._lock:
             self.requests.append(entry)
 
+    def bind(self) -> DemoPortal:
+        """Bind ``host:port`` now, before serving (port 0: a free port, then in ``port``).
+
+        Raises OSError (``EADDRINUSE`` when the port is busy) with nothing left open;
+        :meth:`start` and :meth:`serve_forever` bind when this was not called. Returns self.
+        """
+        self._bind()
+        return self
+
     def _bind(self) -> _Server:
         if self._server is None:
             self._server = _Server((self.host, self.port), self)

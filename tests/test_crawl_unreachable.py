@@ -39,9 +39,10 @@ def test_an_unreachable_portal_is_one_line(tmp_path):
     done = subprocess.run(
         [*cmd, "--portals", str(portals)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
+    assert done.returncode == 3, done.stderr[-2000:]
     lines = [line for line in done.stderr.splitlines() if "unreachable" in line]
-    assert len(lines) == 1, done.stderr[-2000:]
     assert lines[0].startswith("portal gone unreachable: connection_refused at ")
+    assert lines[1].endswith(": unreachable portal(s): gone") and len(lines) == 2
     assert "Traceback" not in done.stderr
     db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
     kinds = {r["kind"] for r in db.query("select kind from fetch_problems")}

@@ -1,0 +1,51 @@
+"""Exit codes of `budget-archive`, defined once, and the exceptions that carry them.
+
+Every error is one line on stderr (click's ``Error: …``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+#: The command did what it was asked.
+EXIT_OK = 0
+#: The operator's mistake, told in one line: a bad portals file, a busy port, an unknown
+#: portal, no archive at the path, an unreadable PDF (click's ClickException).
+EXIT_OPERATOR = 1
+#: The command line itself is wrong: unknown option, bad value, missing file (click's
+#: UsageError).
+EXIT_USAGE = 2
+#: The crawl ran but did not finish cleanly (its status is not ``finished``), or a portal
+#: answered nothing at all.
+EXIT_CRAWL_INCOMPLETE = 3
+
+#: (code, meaning) for the README's table, in order.
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "done"),
+    (
+        EXIT_OPERATOR,
+        "operator error: a bad portals file, a busy port, an unknown portal id, no archive"
+        " at the path, an unreadable PDF (`extract`)",
+    ),
+    (
+        EXIT_USAGE,
+        "usage error (click's own): unknown command or option, bad option value, missing file",
+    ),
+    (
+        EXIT_CRAWL_INCOMPLETE,
+        "the crawl ran but did not finish cleanly (`crawl`, `demo`), or a portal answered"
+        " nothing at all (`crawl`): the crawl row and fetch_problems record why",
+    ),
+)
+
+
+class OperatorError(click.ClickException):
+    """A mistake of the operator's (bad configuration, busy port, …): one line, exit 1."""
+
+    exit_code = EXIT_OPERATOR
+
+
+class CrawlIncomplete(click.ClickException):
+    """The crawl ran but its status is not ``finished``: one line, exit 3."""
+
+    exit_code = EXIT_CRAWL_INCOMPLETE
