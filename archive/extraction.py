@@ -1,5 +1,7 @@
 """Extraction beside the crawl: stored PDFs are read by the extractor in worker processes,
-one per core, at a lower CPU priority than the crawl, so downloads never wait for them.
+one per core, at the idle CPU priority (they use what the crawl leaves), so downloads never
+wait for them. Callers feed the pool a few files at a time (`window`): the pool's queues
+stay small, and what was never fed can be left for later at once.
 
 The archive calls the extractor (`extract/`), never the other way round. A worker that
 crashes or a PDF that breaks the parser is a recorded error, not a dead crawl.
@@ -15,8 +17,8 @@ from typing import Any
 
 from archive.totals import extract_file
 
-#: Niceness of the workers: the crawl (and the portal's answers) come first.
-WORKER_NICENESS = 10
+#: Niceness of the workers where the idle scheduling class is not available.
+WORKER_NICENESS = 19
 
 
 def default_workers() -> int:
@@ -26,8 +28,12 @@ def default_workers() -> int:
 
 
 def _lower_priority() -> None:
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
+    """Run only on CPU time nobody else wants (Linux SCHED_IDLE), else at the lowest nice."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
 
 
 class ExtractionPool:
@@ -37,6 +43,11 @@ class ExtractionPool:
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def window(self) -> int:
+        """How many files to have submitted at once: enough to keep every worker busy."""
+        return 2 * self.workers
 
     def submit(self, path: str) -> Future[dict[str, Any]]:
         if self._pool is None:

@@ -352,10 +352,12 @@ class Store:
     def _page_history(
         self, disclosure_id: int, crawl_id: int, outcome: Outcome, *, created: bool, now: str
     ) -> None:
-        latest = self.conn.execute(
-            "select max(id) from page_versions where disclosure_id = ?", [disclosure_id]
-        ).fetchone()[0]
-        if latest is None or outcome.facts_changed or created:
+        latest = None
+        if not created:
+            latest = self.conn.execute(
+                "select max(id) from page_versions where disclosure_id = ?", [disclosure_id]
+            ).fetchone()[0]
+        if latest is None or outcome.facts_changed:
             self.conn.execute(
                 f"""insert into page_versions (disclosure_id, {", ".join(PAGE_FIELDS)},
                         first_seen, last_seen, first_crawl_id, last_crawl_id)

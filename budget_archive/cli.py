@@ -308,7 +308,7 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
 
     Example: budget-archive reextract --archive ./archive
     """
-    from concurrent.futures import as_completed
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
 
     from rich.progress import Progress
 
@@ -317,7 +317,7 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
     from archive.totals import extractor_version, pending_files, store_totals
 
     if not (archive_dir / "archive.db").exists():
-        raise click.ClickException(f"no archive at {archive_dir}")
+        raise OperatorError(f"no archive at {archive_dir}")
     store = Store(archive_dir)
     version = extractor_version()
     todo = pending_files(store, version, everything=everything)
@@ -326,12 +326,22 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
     try:
         with Progress(console=console) as progress:
             task = progress.add_task(f"extracting ({version})", total=len(todo))
-            futures = {pool.submit(str(store.root / f["path"])): f["sha256"] for f in todo}
-            for future in as_completed(futures):
-                result = future.result()
-                store_totals(store, futures[future], result, version)
-                errors += bool(result.get("error"))
-                progress.advance(task)
+            waiting = iter(todo)
+            running: dict[Future, str] = {}
+            while True:
+                # a few files submitted at a time: memory stays flat however many wait
+                for f in waiting:
+                    running[pool.submit(str(store.root / f["path"]))] = f["sha256"]
+                    if len(running) >= pool.window:
+                        break
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    store_totals(store, running.pop(future), result, version)
+                    errors += bool(result.get("error"))
+                    progress.advance(task)
     finally:
         pool.shutdown(cancel=True)
         store.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -120,63 +121,83 @@ def check(item: Any) -> None:
     declared type."""
     if type(item) not in ITEM_TYPES:
         raise InvalidItem(f"not an item of the schema: {type(item).__name__}")
-    _check_dataclass(item, type(item).__name__)
+    error = _validator(type(item))(item)
+    if error:
+        raise InvalidItem(f"{type(item).__name__}{error}")
 
 
-def _check_dataclass(value: Any, where: str) -> None:
-    hints = _hints(type(value))
-    for f in fields(value):
-        _check_value(getattr(value, f.name), hints[f.name], f"{where}.{f.name}")
+# A validator returns None for a good value, else where and what is wrong. Each declared
+# type is compiled once into one (the check runs on every item of a crawl).
+Validator = Callable[[Any], str | None]
+_VALIDATORS: dict[Any, Validator] = {}
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+def _validator(expected: Any) -> Validator:
+    if expected not in _VALIDATORS:
+        _VALIDATORS[expected] = _compile(expected)
+    return _VALIDATORS[expected]
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _check_value(value: Any, expected: Any, where: str) -> None:
-    origin = get_origin(expected)
+def _compile(expected: Any) -> Validator:
+    origin, args = get_origin(expected), get_args(expected)
     if origin in (Union, types.UnionType):
-        for option in get_args(expected):
-            try:
-                _check_value(value, option, where)
-                return
-            except InvalidItem:
-                continue
-        raise InvalidItem(f"{where}: {value!r} is none of {expected}")
+        options = [_validator(a) for a in args]
+
+        def union(value: Any) -> str | None:
+            if any(option(value) is None for option in options):
+                return None
+            return f": {value!r} is none of {expected}"
+
+        return union
     if expected is type(None):
-        if value is not None:
-            raise InvalidItem(f"{where}: expected None, got {value!r}")
-        return
+        return lambda value: None if value is None else f": expected None, got {value!r}"
     if origin is Literal:
-        if value not in get_args(expected):
-            raise InvalidItem(f"{where}: {value!r} is not one of {get_args(expected)}")
-        return
+        return lambda value: None if value in args else f": {value!r} is not one of {args}"
     if origin is list:
-        if not isinstance(value, list):
-            raise InvalidItem(f"{where}: expected a list, got {type(value).__name__}")
-        (inner,) = get_args(expected)
-        for i, v in enumerate(value):
-            _check_value(v, inner, f"{where}[{i}]")
-        return
+        inner = _validator(args[0])
+
+        def each(value: Any) -> str | None:
+            if not isinstance(value, list):
+                return f": expected a list, got {type(value).__name__}"
+            for i, v in enumerate(value):
+                if error := inner(v):
+                    return f"[{i}]{error}"
+            return None
+
+        return each
     if origin is dict:
-        if not isinstance(value, dict):
-            raise InvalidItem(f"{where}: expected a dict, got {type(value).__name__}")
-        key_type, value_type = get_args(expected)
-        for k, v in value.items():
-            _check_value(k, key_type, f"{where} key")
-            _check_value(v, value_type, f"{where}[{k!r}]")
-        return
+        key, inner = _validator(args[0]), _validator(args[1])
+
+        def mapping(value: Any) -> str | None:
+            if not isinstance(value, dict):
+                return f": expected a dict, got {type(value).__name__}"
+            for k, v in value.items():
+                if error := key(k) or inner(v):
+                    return f"[{k!r}]{error}"
+            return None
+
+        return mapping
     if isinstance(expected, type) and is_dataclass(expected):
-        if type(value) is not expected:
-            raise InvalidItem(f"{where}: expected {expected.__name__}, got {type(value).__name__}")
-        _check_dataclass(value, where)
-        return
-    if expected is int and isinstance(value, bool):
-        raise InvalidItem(f"{where}: expected int, got bool")
-    if not isinstance(value, expected):
-        raise InvalidItem(f"{where}: expected {expected.__name__}, got {type(value).__name__}")
+        hints = typing.get_type_hints(expected)
+        checks = [(f.name, _validator(hints[f.name])) for f in fields(expected)]
+
+        def record(value: Any) -> str | None:
+            if type(value) is not expected:
+                return f": expected {expected.__name__}, got {type(value).__name__}"
+            for name, validate in checks:
+                if error := validate(getattr(value, name)):
+                    return f".{name}{error}"
+            return None
+
+        return record
+    if expected is int:
+        return lambda value: (
+            None
+            if isinstance(value, int) and not isinstance(value, bool)
+            else f": expected int, got {type(value).__name__}"
+        )
+    return lambda value: (
+        None
+        if isinstance(value, expected)
+        else f": expected {expected.__name__}, got {type(value).__name__}"
+    )

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Future
+from collections import deque
+from functools import partial
 from typing import Any
 
 from scrapy import signals
@@ -33,7 +34,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 
 from archive.extraction import ExtractionPool
-from archive.revisions import FileSeen, PageSeen
+from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
 from archive.store import Store
 from archive.totals import extracted, extractor_version, store_totals
 from crawler.items import (
@@ -64,7 +65,9 @@ class ArchivePipeline:
         self.pool: ExtractionPool | None = None
         self.version = ""
         self.extracted: set[str] = set()
-        self.pending: set[asyncio.Future[Any]] = set()
+        self.waiting: deque[tuple[str, str]] = deque()  # (sha256, path) not yet submitted
+        self.running: set[asyncio.Future[Any]] = set()
+        self.idle = asyncio.Event()
         if self.extraction != "off":
             self.pool = ExtractionPool(settings.getint("EXTRACT_WORKERS") or None)
             self.version = extractor_version()
@@ -131,16 +134,7 @@ class ArchivePipeline:
             )
             for f in item.files
         )
-        facts = {
-            "title": item.title,
-            "publish_date_shown": item.publish_date_shown,
-            "publish_date": item.publish_date,
-            "unit_name": item.unit_name,
-            "year": item.year,
-            "doc_type": item.doc_type,
-            "scope": item.scope,
-            "parent_url": item.parent_url,
-        }
+        facts = {name: getattr(item, name) for name in PAGE_FIELDS}
         self.store.record_page(
             self.crawl, item.portal_id, item.section, PageSeen(item.url, facts, files)
         )
@@ -186,14 +180,22 @@ class ArchivePipeline:
         if self.pool is None or sha in self.extracted:
             return
         self.extracted.add(sha)
-        loop = asyncio.get_event_loop()
-        future = asyncio.wrap_future(self.pool.submit(str(self.store.root / path)), loop=loop)
-        self.pending.add(future)
-        future.add_done_callback(lambda f: self._extracted(sha, f))
+        self.waiting.append((sha, path))
         self.crawler.stats.inc_value("budget/extract_scheduled")
+        self._feed()
 
-    def _extracted(self, sha: str, future: Future[Any] | asyncio.Future[Any]) -> None:
-        self.pending.discard(future)  # type: ignore[arg-type]
+    def _feed(self) -> None:
+        """Keep the workers busy with a few files at a time; the rest wait here."""
+        assert self.pool is not None
+        loop = asyncio.get_event_loop()
+        while self.waiting and len(self.running) < self.pool.window:
+            sha, path = self.waiting.popleft()
+            future = asyncio.wrap_future(self.pool.submit(str(self.store.root / path)), loop=loop)
+            self.running.add(future)
+            future.add_done_callback(partial(self._extracted, sha))
+
+    def _extracted(self, sha: str, future: asyncio.Future[Any]) -> None:
+        self.running.discard(future)
         if future.cancelled():
             return
         try:
@@ -203,17 +205,24 @@ class ArchivePipeline:
         store_totals(self.store, sha, result, self.version)
         kind = "error" if result.get("error") else "ok"
         self.crawler.stats.inc_value(f"budget/extract_{kind}")
+        self._feed()
+        if not self.running and not self.waiting:
+            self.idle.set()
 
     async def close_spider(self) -> None:
-        if self.pending and self.extraction == "drain":
-            logger.info("downloads done; waiting for %d extractions", len(self.pending))
-            await asyncio.gather(*list(self.pending), return_exceptions=True)
-        if self.pool is not None:
-            left = len(self.pending)
-            self.pool.shutdown(cancel=True)
-            if left:
-                self.crawler.stats.set_value("budget/extract_left", left)
-                logger.info("%d extractions left for `budget-archive reextract`", left)
+        if self.pool is None:
+            return
+        if self.extraction == "drain" and (self.running or self.waiting):
+            left = len(self.running) + len(self.waiting)
+            logger.info("downloads done; waiting for %d extractions", left)
+            self.idle.clear()
+            await self.idle.wait()
+        left = len(self.running) + len(self.waiting)
+        self.waiting.clear()
+        self.pool.shutdown(cancel=True)
+        if left:
+            self.crawler.stats.set_value("budget/extract_left", left)
+            logger.info("%d extractions left for `budget-archive reextract`", left)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the crawl row this pipeline opened (the reason is known only now)."""

@@ -14,6 +14,7 @@ Overrides only FilesPipeline's documented hooks:
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from email.utils import parsedate_to_datetime
@@ -133,7 +134,8 @@ class ArchiveFilesPipeline(FilesPipeline):
                 detail=exc.detail,
                 final_url=final_url,
             )
-        stored = self.files.put(body, ext)
+        # hashing and the fsync of a new file off the reactor's thread
+        stored = await asyncio.to_thread(self.files.put, body, ext)
         stats.inc_value("budget/files_downloaded")
         if stored.created:
             stats.inc_value("budget/files_stored")

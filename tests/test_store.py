@@ -194,3 +194,12 @@ def test_page_facts_are_the_history_columns():
         "last_crawl_id",
     }
     assert set(db["page_versions"].columns_dict) - bookkeeping == set(PAGE_FIELDS)
+
+
+def test_a_disclosure_item_carries_every_page_fact():
+    """The archive pipeline reads the page facts off the item by name."""
+    from dataclasses import fields
+
+    from crawler.items import Disclosure
+
+    assert set(PAGE_FIELDS) <= {f.name for f in fields(Disclosure)}

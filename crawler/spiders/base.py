@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Selector, Spider
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
@@ -358,7 +358,7 @@ class BudgetSpider(Spider):
         if not self.wanted(facts, section):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
-        attachments = find_attachments(Selector(response), response.url)
+        attachments = find_attachments(response.selector, response.url)
         yield self.disclosure(
             response.url,
             title,

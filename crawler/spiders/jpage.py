@@ -64,26 +64,29 @@ class JpageSpider(BudgetSpider):
             return
         pages = math.ceil(int(total.group(1)) / max(1, int(per_page.group(1))))
         proxy_url = urljoin(response.url, proxy.group(1).replace("&amp;", "&"))
-        for page in range(2, pages + 1):
+        yield from self.proxy_pages(proxy_url, 2, pages, portal, section)
+
+    def proxy_pages(
+        self, proxy_url: str, first: int, last: int, portal: Portal, section: Section
+    ) -> Iterator[Request]:
+        for page in range(first, last + 1):
             yield self.list_request(
                 with_page(proxy_url, page),
                 portal,
                 section,
                 callback=self.parse_proxy,
-                meta={"proxy_url": proxy_url, "page": page},
+                meta={"proxy_url": proxy_url, "page": page, "pages": last},
             )
 
     def parse_proxy(self, response: Response) -> Iterator[Request | Disclosure]:
-        """One dataproxy.jsp answer; asks for any pages beyond those already requested."""
+        """One dataproxy.jsp answer; asks for pages beyond those already requested (the
+        list grew since its first page was read)."""
         portal, section = self.section_for(response.meta)
         yield from self.records(response, response.text)
         total_pages = _TOTAL_PAGE.search(response.text)
-        if total_pages:
-            for page in range(response.meta["page"] + 1, int(total_pages.group(1)) + 1):
-                yield self.list_request(
-                    with_page(response.meta["proxy_url"], page),
-                    portal,
-                    section,
-                    callback=self.parse_proxy,
-                    meta={"proxy_url": response.meta["proxy_url"], "page": page},
-                )
+        known = response.meta["pages"]
+        if total_pages and int(total_pages.group(1)) > known:
+            proxy_url = response.meta["proxy_url"]
+            yield from self.proxy_pages(
+                proxy_url, known + 1, int(total_pages.group(1)), portal, section
+            )

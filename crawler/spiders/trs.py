@@ -47,7 +47,7 @@ class TrsSpider(BudgetSpider):
     family = "trs"
 
     def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
-        yield self.list_request(section.url, portal, section)
+        yield self.list_request(section.url, portal, section, meta={"entry": True})
 
     def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
         portal, section = self.section_for(response.meta)
@@ -61,8 +61,11 @@ class TrsSpider(BudgetSpider):
             entry = self.listed(response, href, title, date and date.group(0), portal, section)
             if entry:
                 yield entry
-        for url in page_urls(response.url, response.text):
-            yield self.list_request(url, portal, section)
+        if response.meta.get("entry"):
+            # every page carries the same pager script: read it once, not once a page
+            # (that would build pages² requests)
+            for url in page_urls(response.url, response.text):
+                yield self.list_request(url, portal, section)
 
     def is_detail_url(self, url: str) -> bool:
         return bool(_DETAIL.search(urlsplit(url).path))
