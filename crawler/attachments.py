@@ -55,23 +55,21 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
         if looks_like_document(url, name) and url not in found:
             found[url] = Attachment(url, name)
 
-    for a in sel.css("a"):
-        text = " ".join(a.css("::text").getall())
-        href = a.attrib.get("href")
+    # lxml's elements directly: a page has hundreds of links, a Selector each is costly
+    root = sel.root
+    for a in root.iter("a") if hasattr(root, "iter") else ():
+        text = " ".join(a.itertext())
+        href = a.get("href")
         if href:
-            add(href, a.attrib.get("title") or text)
-        onclick = a.attrib.get("onclick", "")
-        for m in _DOWNLOAD_FJ.finditer(onclick):
+            add(href, a.get("title") or text)
+        for m in _DOWNLOAD_FJ.finditer(a.get("onclick") or ""):
             add(m.group(2), m.group(1) or text)
 
-    for script in sel.css("script::text").getall():
-        for m in _SCRIPT_VAR_HTML.finditer(script):
+    for script in root.iter("script") if hasattr(root, "iter") else ():
+        for m in _SCRIPT_VAR_HTML.finditer(script.text or ""):
             fragment = re.sub(r"\\(.)", r"\1", m.group(1))  # JS string escapes
-            inner = Selector(text=fragment or "<p></p>")
-            for a in inner.css("a"):
-                if a.attrib.get("href"):
-                    add(
-                        a.attrib["href"],
-                        a.attrib.get("title") or " ".join(a.css("::text").getall()),
-                    )
+            inner = Selector(text=fragment or "<p></p>").root
+            for a in inner.iter("a"):
+                if a.get("href"):
+                    add(a.get("href"), a.get("title") or " ".join(a.itertext()))
     return list(found.values())
