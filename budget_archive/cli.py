@@ -42,6 +42,13 @@ EXTRACTION_OPTION = click.option(
     " rest (drain), leave the rest for `reextract` (later), or read none (off).",
 )
 STATES = click.Choice(["initial", "revised"])
+STATE_OPTION = click.option(
+    "--state",
+    type=STATES,
+    default="initial",
+    show_default=True,
+    help="Which day of the demo portal to serve: initial, or revised (a day later).",
+)
 PORT = click.IntRange(0, 65535)
 DEMO_PORTAL_PORT = 8737
 
@@ -201,13 +208,7 @@ def portal() -> None:
     metavar="PORT",
     help="Demo portal port (0: any free port).",
 )
-@click.option(
-    "--state",
-    type=STATES,
-    default="initial",
-    show_default=True,
-    help="Which day of the demo portal to serve: initial, or revised (a day later).",
-)
+@STATE_OPTION
 def portal_serve(host: str, port: int, state: str) -> None:
     """Serve the demo portal alone (Ctrl-C stops it).
 
@@ -228,13 +229,7 @@ def portal_serve(host: str, port: int, state: str) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-@click.option(
-    "--state",
-    type=STATES,
-    default="initial",
-    show_default=True,
-    help="Which day of the demo portal to serve: initial, or revised (a day later).",
-)
+@STATE_OPTION
 @click.option(
     "--portal-port",
     default=DEMO_PORTAL_PORT,

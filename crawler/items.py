@@ -104,6 +104,7 @@ class PageGone:
 class SectionSummary:
     portal_id: str
     section: str
+    url: str  # the section's entry (list) page
     list_pages: int  # list pages read
     list_failures: int  # list pages that could not be fetched
     entries: int  # list entries seen, wanted or not

@@ -152,20 +152,10 @@ class ArchivePipeline:
             entries=item.entries,
         )
         if item.entries == 0:
-            url = next(
-                (
-                    s.url
-                    for p in getattr(self.crawler.spider, "portals", {}).values()
-                    if p.id == item.portal_id
-                    for s in p.sections
-                    if s.id == item.section
-                ),
-                f"{item.portal_id}/{item.section}",
-            )
             self.store.record_problem(
                 self.crawl,
                 item.portal_id,
-                url,
+                item.url,
                 "empty_section",
                 detail=(
                     f"section {item.section} listed no entries: {item.list_pages} list page(s)"

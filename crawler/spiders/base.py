@@ -220,9 +220,11 @@ class BudgetSpider(Spider):
         walk.pending -= 1
         if walk.pending == 0 and not walk.done:
             walk.done = True
+            _, section = self.section_for(meta)
             yield SectionSummary(
                 portal_id=meta["portal_id"],
-                section=meta["section_id"],
+                section=section.id,
+                url=section.url,
                 list_pages=walk.pages,
                 list_failures=walk.failures,
                 entries=walk.entries,
