@@ -48,16 +48,17 @@ def extracted(store: Store, version: str) -> set[str]:
 def pending_files(store: Store, version: str, *, everything: bool = False) -> list[dict]:
     """Stored PDFs without a successful extraction of this version (all PDFs when
     `everything`, e.g. to retry after a worker was killed)."""
-    sql = (
-        "select f.sha256, f.path from files f where f.kind = 'pdf' and not exists"
-        " (select 1 from totals t where t.sha256 = f.sha256 and t.extractor_version = ?"
-        " and t.status = 'ok')"
-    )
-    if everything:
-        sql = "select f.sha256, f.path from files f where f.kind = 'pdf' and ? is not null"
+    sql = "select f.sha256, f.path from files f where f.kind = 'pdf'"
+    params: list[str] = []
+    if not everything:
+        sql += (
+            " and not exists (select 1 from totals t where t.sha256 = f.sha256"
+            " and t.extractor_version = ? and t.status = 'ok')"
+        )
+        params.append(version)
     return [
         {"sha256": sha, "path": path}
-        for sha, path in store.conn.execute(sql + " order by f.first_seen", [version])
+        for sha, path in store.conn.execute(sql + " order by f.first_seen", params)
     ]
 
 

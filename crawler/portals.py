@@ -11,15 +11,16 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 DEFAULT_DEMO_PORTAL_URL = "http://127.0.0.1:8737"
+_Thing = TypeVar("_Thing", "Portal", "Section")
 
 #: Portal software families, one spider each in ``crawler/spiders`` (its ``family``);
 #: ``tests/test_portals_config.py`` holds this tuple to the spiders.
@@ -263,18 +264,15 @@ def _portal(raw: dict[str, Any], index: int, top: _Table) -> Portal:
     portal_id = table.identifier()
     table = _Table(top.source, f"portal {portal_id!r}", raw, top.variables)
     table.check_keys(PORTAL_KEYS)
-    sections: dict[str, Section] = {}
-    numbers: dict[str, int] = {}
-    for number, raw_section in enumerate(table.tables("section", "portal.section"), 1):
-        section = _section(raw_section, number, table, portal_id)
-        if section.id in sections:
-            raise PortalConfigError(
-                top.source,
-                f"portal {portal_id!r}, section {section.id!r}",
-                f"id used twice (sections #{numbers[section.id]} and #{number})",
-            )
-        sections[section.id] = section
-        numbers[section.id] = number
+    sections = _by_id(
+        (
+            _section(raw, n, table, portal_id)
+            for n, raw in enumerate(table.tables("section", "portal.section"), 1)
+        ),
+        top.source,
+        lambda s: f"portal {portal_id!r}, section {s.id!r}",
+        "sections",
+    )
     if not sections:
         table.fail("no sections (add a [[portal.section]] with id, family and url)")
     return Portal(
@@ -287,6 +285,22 @@ def _portal(raw: dict[str, Any], index: int, top: _Table) -> Portal:
         download_delay=table.number("download_delay"),
         autothrottle=table.boolean("autothrottle"),
     )
+
+
+def _by_id(
+    things: Iterable[_Thing], source: str, where: Callable[[_Thing], str], plural: str
+) -> dict[str, _Thing]:
+    """{id: thing}, in file order; an id used twice is an error naming both places."""
+    found: dict[str, _Thing] = {}
+    numbers: dict[str, int] = {}
+    for number, thing in enumerate(things, 1):
+        if thing.id in found:
+            raise PortalConfigError(
+                source, where(thing), f"id used twice ({plural} #{numbers[thing.id]} and #{number})"
+            )
+        found[thing.id] = thing
+        numbers[thing.id] = number
+    return found
 
 
 def load_portals(path: str | Path | None = None, demo_url: str | None = None) -> dict[str, Portal]:
@@ -302,18 +316,12 @@ def load_portals(path: str | Path | None = None, demo_url: str | None = None) ->
     demo = (demo_url or os.environ.get("DEMO_PORTAL_URL") or DEFAULT_DEMO_PORTAL_URL).rstrip("/")
     top = _Table(source, "", _parse(source, text), {"DEMO_PORTAL_URL": demo})
     top.check_keys(TOP_KEYS)
-    portals: dict[str, Portal] = {}
-    numbers: dict[str, int] = {}
-    for index, raw in enumerate(top.tables("portal", "portal"), 1):
-        portal = _portal(raw, index, top)
-        if portal.id in portals:
-            raise PortalConfigError(
-                source,
-                f"portal {portal.id!r}",
-                f"id used twice (portals #{numbers[portal.id]} and #{index})",
-            )
-        portals[portal.id] = portal
-        numbers[portal.id] = index
+    portals = _by_id(
+        (_portal(raw, n, top) for n, raw in enumerate(top.tables("portal", "portal"), 1)),
+        source,
+        lambda p: f"portal {p.id!r}",
+        "portals",
+    )
     if not portals:
         top.fail("no portals (add a [[portal]] with an id and its sections)")
     return portals
