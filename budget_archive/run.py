@@ -1,8 +1,8 @@
-"""Running the spiders of the chosen portals in one process, as one crawl of the archive.
+"""Running the chosen portals in one process, as one crawl of the archive.
 
-The runner opens the crawl row, starts one Scrapy crawler per portal software family
-(each with the archive add-on, which hands the spiders what they need of the archive as
-data), shows live progress, and closes the crawl row with the counts and Scrapy's stats.
+The runner opens the crawl row, starts the Scrapy crawler of the `portals` spider (with
+the archive add-on, which hands the spider what it needs of the archive as data), shows
+live progress, and closes the crawl row with the counts and Scrapy's stats.
 """
 
 from __future__ import annotations
@@ -142,18 +142,11 @@ def run_crawl(
         LOG_LEVEL=log_level,
     )
     process = CrawlerProcess(settings)
-    loader = SpiderLoader.from_settings(settings)
-    families: dict[str, list[str]] = defaultdict(list)
-    for portal in portals:
-        for family in portal.families():
-            families[family].append(portal.id)
     progress = _Progress()
-    crawlers = []
-    for family, ids in sorted(families.items()):
-        crawler = process.create_crawler(loader.load(family))
-        progress.connect(crawler)
-        crawlers.append(crawler)
-        process.crawl(crawler, portal=",".join(ids))
+    crawler = process.create_crawler(SpiderLoader.from_settings(settings).load("portals"))
+    progress.connect(crawler)
+    crawlers = [crawler]
+    process.crawl(crawler, portal=",".join(p.id for p in portals))
     status = "finished"
     try:
         with Live(progress, console=console, refresh_per_second=4, transient=False):

@@ -22,9 +22,10 @@ from urllib.parse import urlsplit
 DEFAULT_DEMO_PORTAL_URL = "http://127.0.0.1:8737"
 _Thing = TypeVar("_Thing", "Portal", "Section")
 
-#: Portal software families, one spider each in ``crawler/spiders`` (its ``family``);
-#: ``tests/test_portals_config.py`` holds this tuple to the spiders.
-FAMILIES: tuple[str, ...] = ("gkmlpt", "jpage", "rendered", "trs")
+#: Portal software families, one walker each in ``crawler/families`` (its ``family``);
+#: ``tests/test_portals_config.py`` holds this tuple to the walkers. ``auto`` recognises
+#: the family from the entry page; ``generic`` reads any list by what its links say.
+FAMILIES: tuple[str, ...] = ("auto", "generic", "gkmlpt", "jpage", "rendered", "trs")
 DOC_TYPES: tuple[str, ...] = ("budget", "final_account")
 
 TOP_KEYS: tuple[str, ...] = ("portal",)
@@ -38,7 +39,16 @@ PORTAL_KEYS: tuple[str, ...] = (
     "autothrottle",
     "section",
 )
-SECTION_KEYS: tuple[str, ...] = ("id", "name", "family", "url", "since", "doc_types", "wait_for")
+SECTION_KEYS: tuple[str, ...] = (
+    "id",
+    "name",
+    "family",
+    "url",
+    "since",
+    "doc_types",
+    "wait_for",
+    "depth",
+)
 
 #: The bundled file's name in messages.
 BUNDLED = "crawler/portals.toml"
@@ -48,11 +58,12 @@ BUNDLED = "crawler/portals.toml"
 class Section:
     id: str
     name: str
-    family: str  # the spider that crawls it: one of FAMILIES
+    family: str  # the walker that crawls it: one of FAMILIES
     url: str
     since: int | None = None  # keep disclosures of this year and later
     doc_types: tuple[str, ...] = DOC_TYPES
     wait_for: str | None = None  # rendered: CSS selector that appears once the list is built
+    depth: int | None = None  # generic: levels of second-level lists followed (default 1)
 
 
 @dataclass(frozen=True)
@@ -234,7 +245,7 @@ def _section(raw: dict[str, Any], index: int, portal: _Table, portal_id: str) ->
         portal.source, f"portal {portal_id!r}, section {section_id!r}", raw, portal.variables
     )
     table.check_keys(SECTION_KEYS)
-    family = table.text("family", required=True)
+    family = table.text("family", "auto")
     if family not in FAMILIES:
         table.fail(f"unknown family {family!r}{_hint(str(family), FAMILIES)}")
     doc_types = raw.get("doc_types", list(DOC_TYPES))
@@ -255,6 +266,7 @@ def _section(raw: dict[str, Any], index: int, portal: _Table, portal_id: str) ->
         since=table.integer("since", minimum=1000, what="a year (an integer such as 2022)"),
         doc_types=tuple(doc_types),
         wait_for=table.text("wait_for"),
+        depth=table.integer("depth", minimum=0, what="an integer >= 0"),
     )
 
 

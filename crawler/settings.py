@@ -73,7 +73,7 @@ DOWNLOADER_MIDDLEWARES = {
     # after decompression (590), before retries (550): sees the final body.
     "crawler.middlewares.BlockDetectionMiddleware": 580,
 }
-# --- browser (only for requests with meta["playwright"]; see crawler/spiders/rendered.py)
+# --- browser (only for requests with meta["playwright"]; see crawler/families/rendered.py)
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = chromium_launch_options()
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

@@ -1,8 +1,8 @@
 from parsel import Selector
 
 from crawler.attachments import find_attachments
-from crawler.spiders.jpage import with_page
-from crawler.spiders.trs import page_urls
+from crawler.families.jpage import with_page
+from crawler.families.trs import page_urls
 
 BASE = "https://www.example.gov.cn/zwgk/ys/202603/t20260302_1.html"
 

@@ -20,6 +20,7 @@ from budget_archive.errors import (
     OperatorError,
 )
 from budget_archive.ports import bind_error, check_port
+from crawler.portals import FAMILIES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -137,7 +138,7 @@ def test_a_bad_portals_file_is_one_line_and_nothing_is_crawled(tmp_path, command
     result = CliRunner().invoke(cli, args)
     assert one_line_error(result, EXIT_OPERATOR) == (
         f"Error: {config}: portal 'x', section 'ys': unknown family 'tsr'"
-        " (did you mean 'trs'? known: gkmlpt, jpage, rendered, trs)"
+        f" (did you mean 'trs'? known: {', '.join(FAMILIES)})"
     )
     assert not (archive / "archive.db").exists()
 

@@ -122,7 +122,7 @@ def scrapy_crawl(archive: Path, portals: Path) -> subprocess.CompletedProcess:
         "-m",
         "scrapy",
         "crawl",
-        "trs",
+        "portals",
         "-a",
         "portal=bad",
         "-s",

@@ -4,7 +4,7 @@ from scrapy.settings import Settings
 
 from budget_archive.run import project_settings
 from crawler.portals import Portal, Section, load_portals
-from crawler.spiders.base import apply_politeness
+from crawler.spiders.portals import apply_politeness
 
 
 def test_polite_defaults():

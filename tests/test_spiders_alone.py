@@ -1,6 +1,6 @@
 """Spiders run without the archive: they only yield the items of the declared schema.
 
-A TRS-style site on a local port is crawled by the `trs` spider with no add-on (so no
+A TRS-style site on a local port is crawled by the spider with no add-on (so no
 pipeline, no SQLite); what the archive would know comes as plain data (REVISIT_PAGES).
 The crawl runs in a subprocess, which reports the items it saw, whether any module of the
 archive or the pipelines was imported, and whether any SQLite database was opened
@@ -36,7 +36,7 @@ settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
 settings.set("PORTALS_FILE", sys.argv[1], priority="cmdline")
 settings.set("REVISIT_PAGES", json.loads(sys.argv[2]), priority="cmdline")
 process = CrawlerProcess(settings)
-crawler = process.create_crawler("trs")
+crawler = process.create_crawler("portals")
 seen = []
 
 def on_item(item, response, spider):

@@ -1,9 +1,8 @@
-"""What every portal-family spider shares: portals from configuration, politeness per
-portal, revisiting known disclosures, reading a detail page, reporting what failed.
+"""The one spider: every configured portal section, walked by its family's walker.
 
-A family spider (TRS, Hanweb jpage, gkmlpt, browser-rendered) only knows how to walk its
-list pages: it implements `list_requests()` and `parse_list()`, and hands each list entry
-to `listed()`.
+What all families share lives here: portals from configuration, politeness per portal,
+revisiting known disclosures, reading a detail page, reporting what failed. What a family
+knows (how its list pages are walked) is its walker in `crawler/families/`.
 
 Spiders only yield items (`crawler/items.py`) and requests; they never touch the archive.
 What they need to know of it comes as data in the settings (see `crawler/settings.py`):
@@ -13,9 +12,9 @@ What they need to know of it comes as data in the settings (see `crawler/setting
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
@@ -24,8 +23,10 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from crawler.attachments import Attachment, find_attachments, looks_like_document
+from crawler.attachments import Attachment, looks_like_document
 from crawler.dates import parse_date
+from crawler.detect import Detection
+from crawler.families import WALKERS, Walker
 from crawler.items import (
     AttachmentLink,
     Disclosure,
@@ -83,23 +84,32 @@ class _SectionWalk:
     failures: int = 0
     entries: int = 0
     done: bool = False
+    detected: Detection | None = None  # family = "auto": what the entry page showed
 
 
-class BudgetSpider(Spider):
-    """Base of the family spiders. Argument: `-a portal=ID[,ID…]` (default: all portals
-    with a section of this family)."""
+#: Where scrapy-playwright takes over downloads (only requests with meta["playwright"]
+#: go through the browser; the rest through Scrapy's own HTTP handler).
+BROWSER_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
 
-    family: ClassVar[str] = ""
+
+class PortalsSpider(Spider):
+    """Crawls the configured portals. Argument: `-a portal=ID[,ID…]` (default: all)."""
+
+    name = "portals"
 
     def __init__(self, portal: str | None = None, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.portal_filter = [p for p in (portal or "").split(",") if p]
         self.portals: dict[str, Portal] = {}
+        self.walkers: dict[str, Walker] = {}
         self._walks: dict[tuple[str, str], _SectionWalk] = {}
         self._list_seen: set[bytes] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BudgetSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         configured = load_portals(
             crawler.settings.get("PORTALS_FILE"), crawler.settings.get("DEMO_PORTAL_URL")
@@ -110,9 +120,12 @@ class BudgetSpider(Spider):
         spider.portals = {
             pid: p
             for pid, p in configured.items()
-            if p.sections_of(cls.family)
-            and (not spider.portal_filter or pid in spider.portal_filter)
+            if not spider.portal_filter or pid in spider.portal_filter
         }
+        families = {s.family for p in spider.portals.values() for s in p.sections}
+        spider.walkers = {family: walker(spider) for family, walker in WALKERS.items()}
+        if any(spider.walkers[f].browser for f in families):
+            crawler.settings.set("DOWNLOAD_HANDLERS", BROWSER_HANDLERS, priority="spider")
         apply_politeness(crawler.settings, spider.portals.values())
         return spider
 
@@ -132,34 +145,43 @@ class BudgetSpider(Spider):
                     for s in portal.sections
                 ],
             )
-            for section in portal.sections_of(self.family):
+            for section in portal.sections:
                 # Known pages first: a page that is gone (404/410) is a withdrawal.
                 for url in revisit.get(portal.id, {}).get(section.id, []):
                     yield self.detail_request(url, portal, section, known=True)
-                for request in self.list_requests(portal, section):
+                for request in self.walkers[section.family].start(portal, section):
                     if self._track_list(request):
                         yield request
-
-    def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
-        raise NotImplementedError
 
     # -- list pages -----------------------------------------------------------------------
 
     def context_meta(self, portal: Portal, section: Section, **extra: Any) -> dict[str, Any]:
-        return {"portal_id": portal.id, "section_id": section.id, **extra}
+        return {"portal_id": portal.id, "section_id": section.id, "walker": section.family, **extra}
+
+    def walker(self, meta: dict[str, Any]) -> Walker:
+        return self.walkers[meta.get("walker") or self.section_for(meta)[1].family]
 
     def section_for(self, meta: dict[str, Any]) -> tuple[Portal, Section]:
         portal = self.portals[meta["portal_id"]]
         section = next(s for s in portal.sections if s.id == meta["section_id"])
         return portal, section
 
-    def list_request(self, url: str, portal: Portal, section: Section, **kw: Any) -> Request:
-        """A request for a list page; its answer goes to `callback` (default `parse_list`).
+    def list_request(
+        self,
+        url: str,
+        portal: Portal,
+        section: Section,
+        *,
+        walker: Walker,
+        callback: Callable[[Response], Output],
+        **kw: Any,
+    ) -> Request:
+        """A request for a list page; its answer goes to the walker's `callback`.
 
         List requests are counted per section, so that the section's summary is yielded
         once all of them are answered, and each is made once (the spider dedupes them)."""
-        callback = kw.pop("callback", self.parse_list)
         meta = self.context_meta(portal, section, **kw.pop("meta", {}))
+        meta["walker"] = walker.family
         meta["list_parse"] = callback.__name__
         return Request(
             url,
@@ -170,16 +192,27 @@ class BudgetSpider(Spider):
             **kw,
         )
 
-    def parse_list(self, response: Response) -> Output:
-        raise NotImplementedError
-
     def _walk(self, meta: dict[str, Any]) -> _SectionWalk:
         key = (meta["portal_id"], meta["section_id"])
         return self._walks.setdefault(key, _SectionWalk())
 
+    def detected(self, meta: dict[str, Any], detection: Detection, walker: str) -> None:
+        """An `auto` section's family, recognised from its entry page."""
+        self._walk(meta).detected = detection
+        self.crawler.stats.inc_value(f"budget/detected/{detection.family}")
+        self.logger.info(
+            "%s/%s: %s, walked by %s",
+            meta["portal_id"],
+            meta["section_id"],
+            detection.describe(),
+            walker,
+        )
+
     def _track_list(self, request: Request) -> bool:
         """Count a new list request; False when the same request was made before."""
         fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
+        if request.meta.get("playwright"):  # a page rendered is not the page fetched
+            fingerprint += b"/browser"
         if fingerprint in self._list_seen:
             return False
         self._list_seen.add(fingerprint)
@@ -190,7 +223,7 @@ class BudgetSpider(Spider):
         walk = self._walk(response.meta)
         walk.pages += 1
         self.crawler.stats.inc_value("budget/pages")
-        parse = getattr(self, response.meta["list_parse"])
+        parse = getattr(self.walkers[response.meta["walker"]], response.meta["list_parse"])
         try:
             for out in parse(response):
                 if isinstance(out, Request) and "list_parse" in out.meta:
@@ -273,7 +306,9 @@ class BudgetSpider(Spider):
         url = urljoin(response.url, url)
         if looks_like_document(url, title):
             return self.document_item(url, title, date, portal, section)
-        return self.detail_request(url, portal, section, title=title, date=date)
+        return self.detail_request(
+            url, portal, section, title=title, date=date, walker=response.meta.get("walker")
+        )
 
     # -- detail pages ---------------------------------------------------------------------
 
@@ -287,10 +322,14 @@ class BudgetSpider(Spider):
         date: str | None = None,
         parent_url: str | None = None,
         known: bool = False,
+        walker: str | None = None,
     ) -> Request:
+        """A detail page's request; `walker` is the family that listed it (it reads the
+        page's attachments), by default the section's."""
         meta = self.context_meta(
             portal, section, list_title=title, list_date=date, parent_url=parent_url, known=known
         )
+        meta["walker"] = walker or section.family
         return Request(url, callback=self.parse_detail, errback=self.on_error, meta=meta)
 
     def document_item(
@@ -360,7 +399,7 @@ class BudgetSpider(Spider):
         if not self.wanted(facts, section):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
-        attachments = find_attachments(response.selector, response.url)
+        attachments = self.walker(response.meta).attachments(response)
         yield self.disclosure(
             response.url,
             title,
@@ -374,7 +413,12 @@ class BudgetSpider(Spider):
         if not attachments:
             for url, child_title in self.child_pages(response):
                 yield self.detail_request(
-                    url, portal, section, title=child_title, parent_url=response.url
+                    url,
+                    portal,
+                    section,
+                    title=child_title,
+                    parent_url=response.url,
+                    walker=response.meta.get("walker"),
                 )
 
     def detail_title(self, response: Response) -> str | None:
@@ -404,16 +448,14 @@ class BudgetSpider(Spider):
     def child_pages(self, response: Response) -> Iterator[tuple[str, str]]:
         """Links from a department page to its units' own disclosure pages."""
         own = urlsplit(response.url).path
+        walker = self.walker(response.meta)
         for a in response.css("a[href]"):
             url = urljoin(response.url, a.attrib["href"])
-            if urlsplit(url).path == own or not self.is_detail_url(url):
+            if urlsplit(url).path == own or not walker.is_detail_url(url):
                 continue
             text = normalize(a.attrib.get("title") or " ".join(a.css("::text").getall()))
             if classify_title(text).is_disclosure:
                 yield url, text
-
-    def is_detail_url(self, url: str) -> bool:
-        return True
 
     # -- failures -------------------------------------------------------------------------
 

@@ -4,16 +4,12 @@ script (`createPageHTML(...)` or `var countPage = N`); details `…/tYYYYMMDD_N.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import looks_like_document
-from crawler.items import Disclosure
-from crawler.portals import Portal, Section
-from crawler.spiders.base import BudgetSpider
+from crawler.families.base import LIST_DATE, Output, Walker
 from extract.titles import normalize
 
 # createPageHTML('page_div', 3, 0, 'index', 'html', 27): div, page count, current, name, ext
@@ -22,7 +18,6 @@ _CREATE_PAGE = re.compile(
 )
 _COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 _DETAIL = re.compile(r"/t\d{8}_\d+\.s?html?$")
-_DATE = re.compile(r"20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\[\d{2}-\d{2}\]")
 
 
 def page_urls(list_url: str, text: str) -> list[str]:
@@ -42,30 +37,31 @@ def page_urls(list_url: str, text: str) -> list[str]:
     return [urljoin(list_url, f"{name}_{i}.{ext}") for i in range(1, count)]
 
 
-class TrsSpider(BudgetSpider):
-    name = "trs"
+class TrsWalker(Walker):
     family = "trs"
 
-    def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
-        yield self.list_request(section.url, portal, section, meta={"entry": True})
+    def parse_entry(self, response: Response) -> Output:
+        yield from self.parse_list(response)
+        # every page carries the same pager script: read it once, not once a page
+        # (that would build pages² requests)
+        portal, section = self.spider.section_for(response.meta)
+        for url in page_urls(response.url, response.text):
+            yield self.list_request(url, portal, section)
 
-    def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
-        portal, section = self.section_for(response.meta)
+    def parse_list(self, response: Response) -> Output:
+        portal, section = self.spider.section_for(response.meta)
         for a in response.css("a[href]"):
             href = a.attrib["href"]
             if not (_DETAIL.search(urlsplit(href).path) or looks_like_document(href, "")):
                 continue
             title = normalize(a.attrib.get("title") or " ".join(a.css("::text").getall()))
             context = " ".join(a.xpath("./ancestor::li[1]//text()").getall())
-            date = _DATE.search(context)
-            entry = self.listed(response, href, title, date and date.group(0), portal, section)
+            date = LIST_DATE.search(context)
+            entry = self.spider.listed(
+                response, href, title, date and date.group(0), portal, section
+            )
             if entry:
                 yield entry
-        if response.meta.get("entry"):
-            # every page carries the same pager script: read it once, not once a page
-            # (that would build pages² requests)
-            for url in page_urls(response.url, response.text):
-                yield self.list_request(url, portal, section)
 
     def is_detail_url(self, url: str) -> bool:
         return bool(_DETAIL.search(urlsplit(url).path))

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.items import Disclosure
+from crawler.families.base import Output, Walker
 from crawler.portals import Portal, Section
-from crawler.spiders.base import BudgetSpider
 from extract.titles import normalize
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -32,15 +31,11 @@ def with_page(proxy_url: str, page: int) -> str:
     return proxy_url + ("&" if "?" in proxy_url else "?") + f"page={page}"
 
 
-class JpageSpider(BudgetSpider):
-    name = "jpage"
+class JpageWalker(Walker):
     family = "jpage"
 
-    def list_requests(self, portal: Portal, section: Section) -> Iterable[Request]:
-        yield self.list_request(section.url, portal, section)
-
-    def records(self, response: Response, text: str) -> Iterator[Request | Disclosure]:
-        portal, section = self.section_for(response.meta)
+    def records(self, response: Response, text: str) -> Output:
+        portal, section = self.spider.section_for(response.meta)
         for record in _RECORD.findall(text):
             sel = Selector(text=record)
             a = sel.css("a[href]")
@@ -48,14 +43,14 @@ class JpageSpider(BudgetSpider):
                 continue
             title = normalize(a[0].attrib.get("title") or " ".join(a[0].css("::text").getall()))
             date = _DATE.search(normalize(" ".join(sel.css("::text").getall())))
-            entry = self.listed(
+            entry = self.spider.listed(
                 response, a[0].attrib["href"], title, date and date.group(0), portal, section
             )
             if entry:
                 yield entry
 
-    def parse_list(self, response: Response) -> Iterator[Request | Disclosure]:
-        portal, section = self.section_for(response.meta)
+    def parse_list(self, response: Response) -> Output:
+        portal, section = self.spider.section_for(response.meta)
         text = response.text
         yield from self.records(response, text)
         proxy = _NEXTGROUP.search(text)
@@ -78,10 +73,10 @@ class JpageSpider(BudgetSpider):
                 meta={"proxy_url": proxy_url, "page": page, "pages": last},
             )
 
-    def parse_proxy(self, response: Response) -> Iterator[Request | Disclosure]:
+    def parse_proxy(self, response: Response) -> Output:
         """One dataproxy.jsp answer; asks for pages beyond those already requested (the
         list grew since its first page was read)."""
-        portal, section = self.section_for(response.meta)
+        portal, section = self.spider.section_for(response.meta)
         yield from self.records(response, response.text)
         total_pages = _TOTAL_PAGE.search(response.text)
         known = response.meta["pages"]

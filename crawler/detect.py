@@ -1,0 +1,196 @@
+"""Recognising a portal's software family from its URL and from its page.
+
+Each :class:`Fingerprint` names a family (the software), the walker that crawls it
+(``crawler/families``; families without a walker of their own go to the generic one) and
+what gives it away: URL patterns and page patterns (scripts, markup). Page evidence
+outranks the URL: a site's software shows in its pages, while URL schemes are shared.
+
+The evidence behind each fingerprint is named beside it (FAMILIES.md and PORTALS.md of
+the project's real material, and public code of the portal software).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Basis = Literal["page", "url", "default"]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    family: str  # the software (or platform)
+    walker: str  # the walker that crawls it
+    url: tuple[str, ...] = ()  # regexes on the URL
+    page: tuple[str, ...] = ()  # regexes on the page's HTML
+
+    def match_url(self, url: str) -> str | None:
+        return next((p for p in self.url if re.search(p, url, re.I)), None)
+
+    def match_page(self, html: str) -> str | None:
+        return next((p for p in self.page if re.search(p, html, re.I)), None)
+
+
+@dataclass(frozen=True)
+class Detection:
+    family: str
+    walker: str
+    basis: Basis
+    evidence: str  # the pattern that matched
+
+    def describe(self) -> str:
+        if self.basis == "default":
+            return f"{self.family} (no fingerprint matched)"
+        return f"{self.family} (from the {self.basis}: {self.evidence})"
+
+
+#: In order: the first whose page pattern matches wins; then the first whose URL
+#: pattern matches.
+FINGERPRINTS: tuple[Fingerprint, ...] = (
+    # Guangdong gkmlpt: every Guangdong government site; /gkmlpt/ paths, a JSON list API
+    Fingerprint(
+        "gkmlpt",
+        "gkmlpt",
+        url=(r"/gkmlpt/",),
+        page=(r"/gkmlpt/api/", r"gkmlpt/(index|content|policy)"),
+    ),
+    # Hanweb jcms: /col/colN/, the <datastore> list island and its jpage data proxy
+    Fingerprint(
+        "hanweb",
+        "jpage",
+        url=(r"/col/col\d+/", r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html"),
+        page=(r"<datastore>", r"jpage/dataproxy\.jsp", r"\.jpage\s*\(\s*\{", r"/module/jslib/"),
+    ),
+    # Inner Mongolia's unified platform: a JSON API under /yjs/business/
+    Fingerprint(
+        "nmg-platform",
+        "nmg",
+        url=(r"czt\.nmg\.gov\.cn/yjs/",),
+        page=(r"/yjs/business/basic/",),
+    ),
+    # Jiangsu's unified platform (yjsgk.jsczt.cn, formerly jszwfw.gov.cn/yjsgk): form-POST
+    # JSON .do endpoints
+    Fingerprint(
+        "jsczt-platform",
+        "jsczt",
+        url=(r"yjsgk\.jsczt\.cn", r"jszwfw\.gov\.cn/yjsgk/"),
+        page=(r"/front/budgetfinal/", r"/front/department/getdepartmentname\.do"),
+    ),
+    # Lonsun (龙讯) EX8: /public/column/{organId}?…catId=, /site/tpl/
+    Fingerprint(
+        "lonsun",
+        "lonsun",
+        url=(r"/public/column/\d+", r"/site/tpl/\d+", r"/public/\d+/\d+\.html"),
+        page=(r"/public/column/\d+\?[^\"']*catId=", r"/site/tpl/\d+", r"/assets/js/lonsun"),
+    ),
+    # Boda VSB: /system/resource/ scripts, /system/_content/download.jsp attachments
+    Fingerprint(
+        "vsb",
+        "vsb",
+        url=(r"/system/_content/download\.jsp",),
+        page=(
+            r"/system/resource/js/",
+            r"_simple_list_gotopage_fun",
+            r"/system/_content/download\.jsp",
+            r"vsbscreen|VSB_",
+        ),
+    ),
+    # SiteServer CMS: /channels/N.html columns, /sitefiles/ assets
+    Fingerprint(
+        "siteserver",
+        "siteserver",
+        url=(r"/channels/\d+(_\d+)?\.html", r"/channelList/\d+(_\d+)?\.html"),
+        page=(r"/sitefiles/", r"/channels/\d+_\d+\.html", r"SiteServer"),
+    ),
+    # Cicro WCM: /info/iList.jsp?cat_id=, paged with cur_page
+    Fingerprint(
+        "cicro",
+        "cicro",
+        url=(r"/info/i(List|Index)\.jsp",),
+        page=(r"/info/i(List|Index)\.jsp", r"cicro"),
+    ),
+    # Epoint WebBuilder (新点): categorynum paths of 3-digit groups
+    Fingerprint(
+        "epoint",
+        "epoint",
+        url=(r"categorynum=", r"/WebbuilderMIS/", r"/(\d{3}){2,}/(\d{3}){3,}/"),
+        page=(r"categorynum", r"WebbuilderMIS", r"ewb-page", r"epoint"),
+    ),
+    # TRS WCM: the pager script, its article meta tags, its attachment names
+    Fingerprint(
+        "trs",
+        "trs",
+        url=(
+            r"/t20\d{6}_\d+\.s?html?$",
+            r"/index_\d+\.s?html?$",
+            r"/zwgk_\d+/",
+            r"/(common_list|xxgklist|column-index(-\d+)?)\.shtml",
+        ),
+        page=(
+            r"createPageHTML\s*\(",
+            r"var\s+countPage\s*=",
+            r"<meta\s+name=[\"']?(ArticleTitle|ColumnName|ContentSource)",
+            r"/[PW]0\d{17}\.\w+",
+        ),
+    ),
+    # A __jsl_clearance JavaScript cookie challenge: blocked, not something to defeat
+    Fingerprint(
+        "jsl-challenge", "generic", url=(r"/OpennessContent/",), page=(r"__jsl_clearance",)
+    ),
+    # Unified platforms and apps whose lists only exist after scripts ran
+    Fingerprint(
+        "browser-only",
+        "rendered",
+        url=(
+            r"/bmp_pub/",
+            r"\.czyjsgk\.(com|cn)",
+            r"yjsgk\.linyi\.cn",
+            r"czyjs\.zibo\.gov\.cn",
+            r"yjs\.czj\.ningbo\.gov\.cn",
+            r"dsyjs\.yun\.liuzhou\.gov\.cn",
+            r"/#/",
+        ),
+        page=(
+            r"<(div|ul|ol|tbody)\s+id=[\"'](app|list|root)[\"']\s*>\s*</\1>",
+            r"<div\s+id=[\"']app[\"']\s*>\s*</div>",
+            r"\bv-cloak\b",
+            r"\bng-app\b",
+        ),
+    ),
+    # Smaller CMSs and regional clusters, walked by the generic walker
+    Fingerprint("jeecms", "generic", url=(r"\.jhtml(\?|$)",), page=(r"jeecms",)),
+    Fingerprint(
+        "phpcms",
+        "generic",
+        url=(r"index\.php\?[^#]*\b(catid|c=category)",),
+        page=(r"phpcms", r"dedecms", r"xunruicms"),
+    ),
+    Fingerprint("hebei-sys-block", "generic", url=(r"/__sys_block__/",)),
+    Fingerprint("jsp-thtml", "generic", url=(r"/xxgk/\w+\.(jsp|thtml)",)),
+    Fingerprint("zhengzhou-public", "generic", url=(r"//public\.[\w.]+/\?a=",)),
+    Fingerprint("dhtml", "generic", url=(r"\.news\.list\.dhtml",)),
+    Fingerprint("hunan-county", "generic", url=(r"/\d+/\d+/(index|default)\.htm$",)),
+    Fingerprint("aspnet", "generic", url=(r"\.aspx?(\?|$)",)),
+    Fingerprint("gxbcyjs-directory", "generic", url=(r"/gxbcyjs/", r"gxbcyjs/index")),
+)
+
+GENERIC = Detection("generic", "generic", "default", "")
+
+
+def from_url(url: str) -> Detection | None:
+    """The family a URL's scheme gives away, or None."""
+    for fp in FINGERPRINTS:
+        pattern = fp.match_url(url)
+        if pattern:
+            return Detection(fp.family, fp.walker, "url", pattern)
+    return None
+
+
+def detect(url: str, html: str) -> Detection:
+    """The family of a page: by its markup first, then its URL, else the generic walker."""
+    for fp in FINGERPRINTS:
+        pattern = fp.match_page(html)
+        if pattern:
+            return Detection(fp.family, fp.walker, "page", pattern)
+    return from_url(url) or GENERIC

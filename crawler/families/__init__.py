@@ -1,0 +1,19 @@
+"""Portal software families: one walker each (how its list pages are walked).
+
+`WALKERS` maps a section's `family` (crawler/portals.py `FAMILIES`) to its walker.
+"""
+
+from __future__ import annotations
+
+from crawler.families.auto import AutoWalker
+from crawler.families.base import Walker
+from crawler.families.generic import GenericWalker
+from crawler.families.gkmlpt import GkmlptWalker
+from crawler.families.jpage import JpageWalker
+from crawler.families.rendered import RenderedWalker
+from crawler.families.trs import TrsWalker
+
+WALKERS: dict[str, type[Walker]] = {
+    w.family: w
+    for w in (AutoWalker, GenericWalker, GkmlptWalker, JpageWalker, RenderedWalker, TrsWalker)
+}

@@ -1,0 +1,102 @@
+"""Guangdong "gkmlpt" sections (every Guangdong government site): the list is a JSON API,
+`/gkmlpt/api/all/{catId}?page=N&sid={siteId}` → `{"articles": [{"url", "title", "date"}],
+"total": N}`; details `/gkmlpt/content/…/post_{id}.html` with ordinary attachment links.
+
+The section's `url` is the API address of page 1, or the catalogue page
+(`…/gkmlpt/index#{catId}`, possibly under a path prefix) whose script names the site id
+(`SID: '757'`); the category is the URL's fragment (0, every category, when absent).
+Evidence: public crawler code that reads the `SID: '…'` of a catalogue page's script and
+builds `url.split('/gkmlpt/')[0] + /gkmlpt/api/all/{hash}?page=1&sid={sid}`; API users
+addressing `…/<prefix>/gkmlpt/api/all/0?page=1&sid=…`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.families.base import Output, Walker
+from crawler.portals import Portal, Section
+from extract.titles import normalize
+
+
+def with_page(url: str, page: int) -> str:
+    if re.search(r"[?&]page=\d+", url):
+        return re.sub(r"([?&]page=)\d+", rf"\g<1>{page}", url)
+    return url + ("&" if "?" in url else "?") + f"page={page}"
+
+
+def shown_date(value: Any) -> str | None:
+    """Dates come as text or as epoch seconds / milliseconds."""
+    if isinstance(value, int | float) and value > 0:
+        seconds = value / 1000 if value > 10**11 else value
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d")
+    return str(value) if value else None
+
+
+_SID = re.compile(r"""\bSID\s*[:=]\s*['"]?(\d+)""")
+
+
+def api_url(page_url: str, html: str, fragment: str) -> str | None:
+    """The list API's first page, from a catalogue page; None when its site id is not in it."""
+    sid = _SID.search(html)
+    if "/gkmlpt/" not in page_url or not sid:
+        return None
+    prefix = page_url.split("/gkmlpt/", 1)[0]
+    category = fragment if fragment.isdigit() else "0"
+    return f"{prefix}/gkmlpt/api/all/{category}?page=1&sid={sid.group(1)}"
+
+
+class GkmlptWalker(Walker):
+    family = "gkmlpt"
+
+    def start(self, portal: Portal, section: Section) -> Iterable[Request]:
+        if "/gkmlpt/api/" in section.url:
+            yield self.list_request(section.url, portal, section, meta={"page": 1})
+        else:
+            yield self.list_request(section.url, portal, section, callback=self.parse_entry)
+
+    def parse_entry(self, response: Response) -> Output:
+        """A catalogue page: on to its list API."""
+        if "/gkmlpt/api/" in response.url:
+            yield from self.parse_list(response)
+            return
+        portal, section = self.spider.section_for(response.meta)
+        url = api_url(response.url, response.text, urlsplit(section.url).fragment)
+        if url is None:
+            self.spider.logger.warning("no gkmlpt site id in %s", response.url)
+            return
+        yield self.list_request(url, portal, section, meta={"page": 1})
+
+    def parse_list(self, response: Response) -> Output:
+        portal, section = self.spider.section_for(response.meta)
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            self.spider.logger.warning("not JSON: %s", response.url)
+            return
+        articles = data.get("articles") or []
+        for article in articles:
+            url = article.get("url")
+            if not url:
+                continue
+            title = normalize(article.get("title") or "")
+            entry = self.spider.listed(
+                response, url, title, shown_date(article.get("date")), portal, section
+            )
+            if entry:
+                yield entry
+        page = response.meta.get("page", 1)
+        if page == 1 and articles and data.get("total"):
+            for n in range(2, math.ceil(int(data["total"]) / len(articles)) + 1):
+                yield self.list_request(
+                    with_page(response.url, n), portal, section, meta={"page": n}
+                )
