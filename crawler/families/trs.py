@@ -1,67 +1,24 @@
-"""TRS WCM sections: `index.html`, `index_1.html`, … whose page count exists only in a
-script (`createPageHTML(...)` or `var countPage = N`); details `…/tYYYYMMDD_N.html`."""
+"""TRS WCM sections (very common on city and provincial sites).
+
+Lists `index.html`, `index_1.html` … (also `.shtml`, `common_list_1.shtml`,
+`column-index-2.shtml`), whose page count lives in a script (`createPageHTML(...)`,
+`var countPage = N`) or only in the pager's 尾页 link; details `…/YYYYMM/tYYYYMMDD_N.html`
+or `…/YYYYMM/<32 hex digits>.shtml`, with `<meta name="ArticleTitle">` and attachments as
+`P0…pdf` links, `downloadFj(...)` handlers or a `var hasFJ` script string.
+Evidence: ../shared/real/PORTALS.md and the saved TRS detail pages there; FAMILIES.md.
+"""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urljoin, urlsplit
+from crawler.families.listing import ListWalker
+from crawler.families.pager import script_pages as page_urls
 
-from scrapy.http import Response
-
-from crawler.attachments import looks_like_document
-from crawler.families.base import LIST_DATE, Output, Walker
-from extract.titles import normalize
-
-# createPageHTML('page_div', 3, 0, 'index', 'html', 27): div, page count, current, name, ext
-_CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*(?:'[^']*'\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](s?html?)['\"]"
-)
-_COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
-_DETAIL = re.compile(r"/t\d{8}_\d+\.s?html?$")
+__all__ = ["TrsWalker", "page_urls"]
 
 
-def page_urls(list_url: str, text: str) -> list[str]:
-    """All list pages of a TRS section, read from the pagination script of one page."""
-    m = _CREATE_PAGE.search(text)
-    if m:
-        count, name, ext = int(m.group(1)), m.group(3), m.group(4)
-    else:
-        cm = _COUNT_PAGE.search(text)
-        if not cm:
-            return []
-        count = int(cm.group(1))
-        path = urlsplit(list_url).path.rsplit("/", 1)[-1] or "index.html"
-        stem, _, ext = path.partition(".")
-        name = re.sub(r"_\d+$", "", stem) or "index"
-        ext = ext or "html"
-    return [urljoin(list_url, f"{name}_{i}.{ext}") for i in range(1, count)]
-
-
-class TrsWalker(Walker):
+class TrsWalker(ListWalker):
     family = "trs"
-
-    def parse_entry(self, response: Response) -> Output:
-        yield from self.parse_list(response)
-        # every page carries the same pager script: read it once, not once a page
-        # (that would build pages² requests)
-        portal, section = self.spider.section_for(response.meta)
-        for url in page_urls(response.url, response.text):
-            yield self.list_request(url, portal, section)
-
-    def parse_list(self, response: Response) -> Output:
-        portal, section = self.spider.section_for(response.meta)
-        for a in response.css("a[href]"):
-            href = a.attrib["href"]
-            if not (_DETAIL.search(urlsplit(href).path) or looks_like_document(href, "")):
-                continue
-            title = normalize(a.attrib.get("title") or " ".join(a.css("::text").getall()))
-            context = " ".join(a.xpath("./ancestor::li[1]//text()").getall())
-            date = LIST_DATE.search(context)
-            entry = self.spider.listed(
-                response, href, title, date and date.group(0), portal, section
-            )
-            if entry:
-                yield entry
-
-    def is_detail_url(self, url: str) -> bool:
-        return bool(_DETAIL.search(urlsplit(url).path))
+    detail = (
+        r"/t\d{8}_\d+\.s?html?$",
+        r"/20\d{4}/[0-9a-f]{16,40}\.s?html?$",
+    )

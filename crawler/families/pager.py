@@ -1,0 +1,98 @@
+"""The further pages of a list, from whatever the page gives away.
+
+- a page-count script: TRS's `createPageHTML('page_div', 25, 0, 'index', 'html', 500)`
+  or `var countPage = 25`, with pages `index_1.html` … (`index.html` is page 0);
+- links: 下一页 and 尾页 (or the highest numbered link). Between the next page's URL and
+  the last page's, the one number that differs is the page number; the pages between are
+  generated, whether numbers count up (`list_2.shtml` … `list_9.shtml`,
+  `iList.jsp?cur_page=2`) or down (`czxx/8.htm` … `czxx/1.htm`, as some CMSs number them).
+
+Every function returns at most `limit` URLs: a page that claims 10⁹ pages gets no more.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from extract.titles import normalize
+
+DEFAULT_LIMIT = 1000
+
+# createPageHTML('page_div', 3, 0, 'index', 'html', 27): div, page count, current, name, ext
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*(?:'[^']*'\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,"
+    r"\s*['\"](s?html?)['\"]"
+)
+_COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
+_NEXT = re.compile(r"^(下一?页|后页|>|›|»)$")
+_LAST = re.compile(r"^(尾页|末页|最后一?页|>>|»»)$")
+_NUMBER = re.compile(r"\d+")
+
+
+def script_pages(list_url: str, text: str, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """All further pages of a TRS-style list, read from its page-count script."""
+    m = _CREATE_PAGE.search(text)
+    if m:
+        count, name, ext = int(m.group(1)), m.group(3), m.group(4)
+    else:
+        cm = _COUNT_PAGE.search(text)
+        if not cm:
+            return []
+        count = int(cm.group(1))
+        path = urlsplit(list_url).path.rsplit("/", 1)[-1] or "index.html"
+        stem, _, ext = path.partition(".")
+        name = re.sub(r"_\d+$", "", stem) or "index"
+        ext = ext or "html"
+    return [urljoin(list_url, f"{name}_{i}.{ext}") for i in range(1, min(count, limit + 1))]
+
+
+def between(next_url: str, last_url: str, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """The pages from `next_url` to `last_url`, when they differ in one number only;
+    else just those two."""
+    if next_url == last_url:
+        return [next_url]
+    a, b = list(_NUMBER.finditer(next_url)), list(_NUMBER.finditer(last_url))
+    if len(a) != len(b):
+        return [next_url, last_url]
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x.group() != y.group()]
+    if len(differing) != 1:
+        return [next_url, last_url]
+    x, y = differing[0]
+    if next_url[: x.start()] != last_url[: y.start()] or next_url[x.end() :] != last_url[y.end() :]:
+        return [next_url, last_url]
+    first, last = int(x.group()), int(y.group())
+    step = 1 if last >= first else -1
+    numbers = range(first, last + step, step)[:limit]
+    return [f"{next_url[: x.start()]}{n}{next_url[x.end() :]}" for n in numbers]
+
+
+def link_pages(sel: Selector, page_url: str, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """Further pages named by the page's own pager links (下一页, 尾页, numbers)."""
+    next_url = last_url = None
+    numbered: list[tuple[int, str]] = []
+    here = urlsplit(page_url)
+    for a in sel.xpath("//a[@href]"):
+        href = a.attrib["href"].strip()
+        if href.startswith(("javascript:", "#")):
+            continue
+        url = urljoin(page_url, href)
+        if urlsplit(url).netloc != here.netloc or url == page_url:
+            continue
+        text = normalize(" ".join(a.css("::text").getall()) or a.attrib.get("title", ""))
+        if _NEXT.match(text):
+            next_url = next_url or url
+        elif _LAST.match(text):
+            last_url = last_url or url
+        elif text.isdigit() and len(text) <= 3:  # not a year
+            numbered.append((int(text), url))
+    if numbered and not last_url:
+        last_url = max(numbered)[1]
+    pages = [url for _, url in numbered]
+    if next_url and last_url:
+        pages += between(next_url, last_url, limit)
+    else:
+        pages += [u for u in (next_url, last_url) if u]
+    return list(dict.fromkeys(pages))[:limit]
