@@ -1,8 +1,11 @@
-"""Finding the attachments a detail page offers, in every form portals use.
+r"""Finding the attachments a detail page offers, in every form portals use.
 
 - plain links: `<a href="./P0…pdf">`, Hanweb `downfile.jsp?…filename=….pdf`, `/cmsres/….pdf`;
 - TRS `onclick="downloadFj('名称.pdf','./W0…pdf')"` with no href;
-- TRS attachments injected by a script variable: `var hasFJ = '<a href=…>…</a><BR/>…'`.
+- TRS attachments injected by a script variable: `var hasFJ = '<a href=…>…</a><BR/>…'`;
+- links that exist only inside a script's data: an article's JSON (`"content":
+  "<p><a href=\"\/attachment\/….pdf\">…"`) or an escaped JavaScript string, read after
+  undoing the escapes (`\/`, `\"`, `\uXXXX`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ from parsel import Selector
 DOCUMENT_EXTENSIONS = (".pdf", ".xls", ".xlsx", ".doc", ".docx", ".wps", ".et", ".zip", ".rar")
 
 _DOWNLOAD_FJ = re.compile(r"downloadFj\(\s*'([^']*)'\s*,\s*'([^']+)'\s*\)")
-_SCRIPT_VAR_HTML = re.compile(r"var\s+hasFJ\s*=\s*'((?:[^'\\]|\\.)*)'", re.S)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)")
+# an <a> element inside script data, after its escapes are undone
+_SCRIPT_ANCHOR = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'][^\"']+[\"'][^>]*>.*?</a>", re.S | re.I)
+# a quoted document URL inside script data ("url": "/attachment/1/2/3.pdf")
+_SCRIPT_URL = re.compile(
+    r"[\"']((?:https?:)?/[^\"'<>\s]+?\.(?:pdf|xlsx?|docx?|wps|et|zip|rar))[\"']", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,18 @@ def looks_like_document(url: str, name: str) -> bool:
         if any(v.lower().endswith(DOCUMENT_EXTENSIONS) for v in values):
             return True
     return name.strip().lower().endswith(DOCUMENT_EXTENSIONS) and "download" in path
+
+
+def unescape_js(text: str) -> str:
+    """A JavaScript / JSON string's escapes undone (`\\/` → `/`, `\\u4e2d` → 中)."""
+
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "t": "\t", "r": ""}.get(code, code)
+
+    return _JS_ESCAPE.sub(one, text)
 
 
 def _clean_name(text: str) -> str:
@@ -66,10 +87,13 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
             add(m.group(2), m.group(1) or text)
 
     for script in root.iter("script") if hasattr(root, "iter") else ():
-        for m in _SCRIPT_VAR_HTML.finditer(script.text or ""):
-            fragment = re.sub(r"\\(.)", r"\1", m.group(1))  # JS string escapes
-            inner = Selector(text=fragment or "<p></p>").root
-            for a in inner.iter("a"):
-                if a.get("href"):
-                    add(a.get("href"), a.get("title") or " ".join(a.itertext()))
+        code = script.text or ""
+        if "\\" in code or "<a" in code or "." in code:
+            data = unescape_js(code)
+            for fragment in _SCRIPT_ANCHOR.findall(data):
+                for a in Selector(text=fragment).root.iter("a"):
+                    if a.get("href"):
+                        add(a.get("href"), a.get("title") or " ".join(a.itertext()))
+            for m in _SCRIPT_URL.finditer(data):
+                add(m.group(1), "")
     return list(found.values())

@@ -67,6 +67,6 @@ def test_auto_detection_names_the_family_of_the_entry_page(kind: type[Imitation]
     imitation.url = "http://127.0.0.1:1"
     imitation.files_url = "http://localhost:2"
     imitation.build()
-    reply = imitation.get[imitation.entry]
+    reply = imitation.get[imitation.entry.split("#")[0]]
     found = detect(imitation.url + imitation.entry, reply.payload().decode(reply.encoding))
     assert found.family == imitation.detected, found.describe()

@@ -85,13 +85,15 @@ class GkmlptWalker(Walker):
             return
         articles = data.get("articles") or []
         for article in articles:
-            url = article.get("url")
+            url = article.get("url") or article.get("post_url")
             if not url:
                 continue
             title = normalize(article.get("title") or "")
-            entry = self.spider.listed(
-                response, url, title, shown_date(article.get("date")), portal, section
+            date = next(
+                (article[k] for k in ("date", "create_time", "created_at") if article.get(k)),
+                None,
             )
+            entry = self.spider.listed(response, url, title, shown_date(date), portal, section)
             if entry:
                 yield entry
         page = response.meta.get("page", 1)
