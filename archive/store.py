@@ -219,9 +219,12 @@ class Store:
         page_url: str | None = None,
         http_status: int | None = None,
         detail: str | None = None,
+        section: str | None = None,
     ) -> None:
         with self.db.atomic():
-            self._problem(crawl_id, portal_id, url, kind, page_url, http_status, detail, utcnow())
+            self._problem(
+                crawl_id, portal_id, url, kind, page_url, http_status, detail, utcnow(), section
+            )
 
     def record_section(
         self,
@@ -232,13 +235,70 @@ class Store:
         list_pages: int,
         list_failures: int,
         entries: int,
+        family: str | None = None,
+        detection: str | None = None,
     ) -> None:
         with self.db.atomic():
             self.conn.execute(
                 """insert or replace into section_crawls
-                   (crawl_id, portal_id, section, time, list_pages, list_failures, entries)
-                   values (?, ?, ?, ?, ?, ?, ?)""",
-                [crawl_id, portal_id, section, utcnow(), list_pages, list_failures, entries],
+                   (crawl_id, portal_id, section, time, list_pages, list_failures, entries,
+                    family, detection)
+                   values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    crawl_id,
+                    portal_id,
+                    section,
+                    utcnow(),
+                    list_pages,
+                    list_failures,
+                    entries,
+                    family,
+                    detection,
+                ],
+            )
+
+    def close_sections(self, crawl_id: int) -> None:
+        """Count what the crawl found in each of its sections and give each a status:
+        `ok` (disclosures seen), else `unreachable` (no list page read), `blocked` (a
+        block answered), `failed` (list pages failed or could not be read) or `empty`."""
+        with self.db.atomic():
+            self.conn.execute(
+                """update section_crawls set
+                     disclosures = (select count(*) from disclosures d
+                        where d.portal_id = section_crawls.portal_id
+                          and d.section = section_crawls.section
+                          and d.last_crawl_id = section_crawls.crawl_id),
+                     new = (select count(*) from disclosures d
+                        where d.portal_id = section_crawls.portal_id
+                          and d.section = section_crawls.section
+                          and d.first_crawl_id = section_crawls.crawl_id),
+                     files = (select count(*) from attachments a
+                        join disclosures d on d.id = a.disclosure_id
+                        where d.portal_id = section_crawls.portal_id
+                          and d.section = section_crawls.section
+                          and d.last_crawl_id = section_crawls.crawl_id
+                          and a.status = 'active'),
+                     blocked = (select count(*) from fetch_problems p
+                        where p.crawl_id = section_crawls.crawl_id
+                          and p.portal_id = section_crawls.portal_id
+                          and p.section = section_crawls.section and p.kind = 'blocked'),
+                     errors = (select count(*) from fetch_problems p
+                        where p.crawl_id = section_crawls.crawl_id
+                          and p.portal_id = section_crawls.portal_id
+                          and p.section = section_crawls.section
+                          and p.kind not in ('blocked', 'empty_section'))
+                   where crawl_id = ?""",
+                [crawl_id],
+            )
+            self.conn.execute(
+                """update section_crawls set status = case
+                     when disclosures > 0 then 'ok'
+                     when blocked > 0 then 'blocked'
+                     when list_pages = 0 then 'unreachable'
+                     when list_failures > 0 or errors > 0 then 'failed'
+                     else 'empty' end
+                   where crawl_id = ?""",
+                [crawl_id],
             )
 
     # -- reads ----------------------------------------------------------------------------
@@ -249,6 +309,15 @@ class Store:
                 "select type, count(*) from events where crawl_id = ? group by type", [crawl_id]
             ).fetchall()
         )
+
+    def section_outcomes(self, crawl_id: int) -> list[dict[str, Any]]:
+        """The crawl's rows of `section_crawls`, by portal and section."""
+        cursor = self.conn.execute(
+            "select * from section_crawls where crawl_id = ? order by portal_id, section",
+            [crawl_id],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def first_problem(self, crawl_id: int, portal_id: str) -> str | None:
         """The first fetch problem a crawl recorded for a portal, as one line."""
@@ -506,11 +575,13 @@ class Store:
         http_status: int | None,
         detail: str | None,
         now: str,
+        section: str | None = None,
     ) -> None:
         self.conn.execute(
             """insert or ignore into fetch_problems
-                   (crawl_id, time, portal_id, url, page_url, kind, http_status, detail)
-               values (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   (crawl_id, time, portal_id, url, page_url, kind, http_status, detail,
+                    section)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 crawl_id,
                 now,
@@ -520,6 +591,7 @@ class Store:
                 kind,
                 http_status,
                 (detail or "")[:1000] or None,
+                section,
             ],
         )
 

@@ -83,27 +83,76 @@ def cli() -> None:
     """Archival crawler for published government budgets (预算) and final accounts (决算)."""
 
 
-@cli.command()
-@PORTALS_OPTION
-def portals(portals_file: str | None) -> None:
-    """List the configured portals and their sections.
+CATALOG_OPTION = click.option(
+    "--catalog",
+    is_flag=True,
+    help="The bundled catalog of ~3,200 real fiscal-disclosure entry pages instead of a"
+    " portals file.",
+)
+REGION_OPTION = click.option(
+    "--region",
+    default=None,
+    help="With --catalog: only regions under this one (河北省, 河北省/石家庄市).",
+)
 
-    Example: budget-archive portals
-    """
+
+def _print_rows(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table on a terminal; piped, one tab-separated line per row."""
     out = Console()
-    rows = [
-        (portal.id, portal.name, section.id, section.family, section.url)
-        for portal in _load_portals(portals_file).values()
-        for section in portal.sections
-    ]
-    if not out.is_terminal:  # piped: one tab-separated line per section
+    if not out.is_terminal:
         for row in rows:
             click.echo("\t".join(row))
         return
-    table = Table("portal", "name", "section", "family", "list URL")
+    table = Table(*headers)
     for row in rows:
         table.add_row(*row)
     out.print(table)
+
+
+@cli.command()
+@PORTALS_OPTION
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only check the portals file: one line per problem, exit 1 when there is one.",
+)
+@CATALOG_OPTION
+@REGION_OPTION
+def portals(portals_file: str | None, check: bool, catalog: bool, region: str | None) -> None:
+    """List the configured portals and their sections (or the catalog's entries).
+
+    Examples: budget-archive portals; budget-archive portals --check --portals my.toml;
+    budget-archive portals --catalog --region 河北省/石家庄市
+    """
+    if check:
+        from crawler.portals import BUNDLED, check_portals
+
+        problems = check_portals(portals_file)
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            raise OperatorError(f"{len(problems)} problem(s) in {portals_file or BUNDLED}")
+        click.echo(f"{portals_file or BUNDLED}: ok")
+        return
+    if catalog:
+        from crawler.catalog import load_catalog, select
+
+        entries = select(load_catalog(), region)
+        if not entries:
+            raise OperatorError(f"no catalog entry under region {region!r}")
+        _print_rows(
+            ("id", "region", "level", "name", "family", "URL suggests", "entry URL"),
+            [(e.id, e.region, e.level, e.name, e.family, e.url_family, e.url) for e in entries],
+        )
+        return
+    _print_rows(
+        ("portal", "name", "section", "family", "list URL"),
+        [
+            (portal.id, portal.name, section.id, section.family, section.url)
+            for portal in _load_portals(portals_file).values()
+            for section in portal.sections
+        ],
+    )
 
 
 @cli.command()
@@ -111,6 +160,11 @@ def portals(portals_file: str | None) -> None:
 @ARCHIVE_OPTION
 @PORTALS_OPTION
 @click.option("--demo-url", default=None, help="Where the demo portal listens (DEMO_PORTAL_URL).")
+@CATALOG_OPTION
+@REGION_OPTION
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, help="With --catalog: at most N entries."
+)
 @EXTRACTION_OPTION
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
 def crawl(
@@ -118,6 +172,9 @@ def crawl(
     archive_dir: Path,
     portals_file: str | None,
     demo_url: str | None,
+    catalog: bool,
+    region: str | None,
+    limit: int | None,
     extraction: str,
     verbose: int,
 ) -> None:
@@ -126,8 +183,13 @@ def crawl(
     Repeated runs are incremental: known pages are revisited, unchanged files answer 304,
     and what changed becomes events.
 
-    Example: budget-archive crawl demo --archive ./archive
+    Examples: budget-archive crawl demo --archive ./archive;
+    budget-archive crawl --catalog --region 河北省 --limit 20 (real portals, polite defaults)
     """
+    if catalog:
+        if portals_file:
+            raise OperatorError("--catalog and --portals: choose one")
+        portals_file = str(_catalog_portals(archive_dir, region, limit))
     _check_portal_ids(portal_ids, portals_file, demo_url)
     summary = _crawl(portal_ids, archive_dir, portals_file, demo_url, verbose, extraction)
     if not summary.status.startswith("finished"):
@@ -135,6 +197,77 @@ def crawl(
     if summary.unreachable:
         names = ", ".join(summary.unreachable)
         raise CrawlIncomplete(f"crawl {summary.crawl_id}: unreachable portal(s): {names}")
+    failed = [
+        f"{s['portal_id']}/{s['section']}" for s in summary.sections if s["status"] == "failed"
+    ]
+    if failed:
+        raise CrawlIncomplete(f"crawl {summary.crawl_id}: failed section(s): {', '.join(failed)}")
+
+
+@cli.command()
+@click.argument("target")
+@click.option(
+    "--url",
+    "page_url",
+    default=None,
+    help="With a saved page as TARGET: the URL it was saved from (links resolve against it).",
+)
+def probe(target: str, page_url: str | None) -> None:
+    """What the crawler makes of an entry page: its family, candidate disclosures, how it
+    paginates, and a portals file entry that crawls it.
+
+    TARGET is a URL (fetched once, politely: robots.txt obeyed) or a saved page (FILE
+    --url URL, offline).
+
+    Examples: budget-archive probe https://czj.example.gov.cn/zwgk/ys/index.html;
+    budget-archive probe saved.html --url https://czj.example.gov.cn/zwgk/ys/index.html
+    """
+    from crawler.probe import ProbeError, decode, fetch, probe_page
+    from crawler.settings import USER_AGENT
+
+    if Path(target).is_file():
+        if not page_url:
+            raise OperatorError("a saved page needs --url (the address it was saved from)")
+        url, html = page_url, decode(Path(target).read_bytes())
+    elif target.startswith(("http://", "https://")):
+        try:
+            url, html = fetch(target, USER_AGENT)
+        except ProbeError as exc:
+            raise OperatorError(str(exc)) from exc
+    else:
+        raise OperatorError(f"{target}: neither a saved page nor an http(s) URL")
+    report = probe_page(url, html)
+    out = Console(soft_wrap=True)
+    out.print(f"page: {url}", markup=False, highlight=False)
+    out.print(f"title: {report.title or '(none)'}", markup=False, highlight=False)
+    out.print(f"family: {report.detection.describe()}; walked by {report.walker}", markup=False)
+    out.print(f"pagination: {report.pagination}", markup=False, highlight=False)
+    if report.is_disclosure:
+        out.print(
+            f"this page is itself a disclosure, with {len(report.attachments)} attachment(s):",
+            markup=False,
+        )
+        for a in report.attachments:
+            out.print(f"  {a.name}  {a.url}", markup=False, highlight=False)
+    out.print(f"candidate disclosures: {len(report.candidates)}", markup=False)
+    for entry in report.candidates[:30]:
+        out.print(
+            f"  {entry.date or '-':10}  {entry.title}  {entry.url}", markup=False, highlight=False
+        )
+    out.print("\nportals file entry:\n" + report.toml(), markup=False, highlight=False)
+
+
+def _catalog_portals(archive_dir: Path, region: str | None, limit: int | None) -> Path:
+    """The chosen catalog entries as a portals file in the archive directory."""
+    from crawler.catalog import load_catalog, portals_toml, select
+
+    entries = select(load_catalog(), region, limit)
+    if not entries:
+        raise OperatorError(f"no catalog entry under region {region!r}")
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    path = archive_dir / "catalog-portals.toml"
+    path.write_text(portals_toml(entries), "utf-8")
+    return path
 
 
 def _crawl(
@@ -171,6 +304,15 @@ def _crawl(
     )
     for portal_id, problem in summary.unreachable.items():
         console.print(f"portal {portal_id} unreachable: {problem}", markup=False, highlight=False)
+    for s in summary.sections:
+        if s["status"] != "ok" and s["portal_id"] not in summary.unreachable:
+            console.print(
+                f"section {s['portal_id']}/{s['section']} {s['status']}: {s['list_pages']} list"
+                f" page(s) read, {s['list_failures']} failed, {s['entries']} entries,"
+                f" {s['blocked']} blocked, {s['errors']} errors",
+                markup=False,
+                highlight=False,
+            )
     return summary
 
 

@@ -36,6 +36,8 @@ class CrawlSummary:
     per_portal: dict[str, Counter] = field(default_factory=dict)
     # portals that answered nothing at all: {portal id: the first problem recorded}
     unreachable: dict[str, str] = field(default_factory=dict)
+    # what the crawl made of each section (rows of section_crawls)
+    sections: list[dict[str, Any]] = field(default_factory=list)
 
 
 def project_settings(**overrides: Any) -> Settings:
@@ -164,6 +166,7 @@ def run_crawl(
         events = store.event_counts(crawl_id)
         silent = [p.id for p in portals if not progress.counts[p.id]["pages"]]
         unreachable = {pid: store.first_problem(crawl_id, pid) or "no answer" for pid in silent}
+        sections = store.section_outcomes(crawl_id)
         store.close()
         logging.getLogger(__name__).info("crawl %s %s", crawl_id, status)
-    return CrawlSummary(crawl_id, status, row, events, dict(progress.counts), unreachable)
+    return CrawlSummary(crawl_id, status, row, events, dict(progress.counts), unreachable, sections)

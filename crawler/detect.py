@@ -24,12 +24,24 @@ class Fingerprint:
     walker: str  # the walker that crawls it
     url: tuple[str, ...] = ()  # regexes on the URL
     page: tuple[str, ...] = ()  # regexes on the page's HTML
+    #: the URL names the system itself (a platform's host): as good as page evidence
+    certain: bool = False
 
     def match_url(self, url: str) -> str | None:
-        return next((p for p in self.url if re.search(p, url, re.I)), None)
+        """What in the URL gives the family away, or None."""
+        return _first(self.url, url)
 
     def match_page(self, html: str) -> str | None:
-        return next((p for p in self.page if re.search(p, html, re.I)), None)
+        """What in the page gives the family away, or None."""
+        return _first(self.page, html)
+
+
+def _first(patterns: tuple[str, ...], text: str) -> str | None:
+    for pattern in patterns:
+        m = re.search(pattern, text, re.I)
+        if m:
+            return " ".join(m.group(0).split())[:80]
+    return None
 
 
 @dataclass(frozen=True)
@@ -37,12 +49,12 @@ class Detection:
     family: str
     walker: str
     basis: Basis
-    evidence: str  # the pattern that matched
+    evidence: str  # what matched (a piece of the page or the URL)
 
     def describe(self) -> str:
         if self.basis == "default":
             return f"{self.family} (no fingerprint matched)"
-        return f"{self.family} (from the {self.basis}: {self.evidence})"
+        return f"{self.family} (from the {self.basis}: {self.evidence!r})"
 
 
 #: In order: the first whose page pattern matches wins; then the first whose URL
@@ -68,6 +80,7 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         "nmg",
         url=(r"czt\.nmg\.gov\.cn/yjs/",),
         page=(r"/yjs/business/basic/",),
+        certain=True,
     ),
     # Jiangsu's unified platform (yjsgk.jsczt.cn, formerly jszwfw.gov.cn/yjsgk): form-POST
     # JSON .do endpoints
@@ -76,19 +89,26 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         "jsczt",
         url=(r"yjsgk\.jsczt\.cn", r"jszwfw\.gov\.cn/yjsgk/"),
         page=(r"/front/budgetfinal/", r"/front/department/getdepartmentname\.do"),
+        certain=True,
     ),
     # Lonsun (龙讯) EX8: /public/column/{organId}?…catId=, /site/tpl/
     Fingerprint(
         "lonsun",
         "lonsun",
-        url=(r"/public/column/\d+", r"/site/tpl/\d+", r"/public/\d+/\d+\.html"),
+        url=(
+            r"/public/column/\d+",
+            r"/column/\d+\?[^#]*\bcatId=",
+            r"/site/tpl/\d+",
+            r"/public/\d+/\d+\.html",
+        ),
         page=(r"/public/column/\d+\?[^\"']*catId=", r"/site/tpl/\d+", r"/assets/js/lonsun"),
     ),
     # Boda VSB: /system/resource/ scripts, /system/_content/download.jsp attachments
     Fingerprint(
         "vsb",
         "vsb",
-        url=(r"/system/_content/download\.jsp",),
+        # its columns are `name.htm`, pages `name/N.htm` (FAMILIES.md: a heuristic)
+        url=(r"/system/_content/download\.jsp", r"/(?!index\b|default\b)[a-z][a-z0-9_]*\.htm$"),
         page=(
             r"/system/resource/js/",
             r"_simple_list_gotopage_fun",
@@ -124,7 +144,7 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         url=(
             r"/t20\d{6}_\d+\.s?html?$",
             r"/index_\d+\.s?html?$",
-            r"/zwgk_\d+/",
+            r"/(zwgk|zfxxgk|xxgk)_\d+/",
             r"/(common_list|xxgklist|column-index(-\d+)?)\.shtml",
         ),
         page=(
@@ -136,7 +156,10 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
     ),
     # A __jsl_clearance JavaScript cookie challenge: blocked, not something to defeat
     Fingerprint(
-        "jsl-challenge", "generic", url=(r"/OpennessContent/",), page=(r"__jsl_clearance",)
+        "jsl-challenge",
+        "generic",
+        url=(r"/openness(content|finance|list)?/",),
+        page=(r"__jsl_clearance",),
     ),
     # Unified platforms and apps whose lists only exist after scripts ran
     Fingerprint(
@@ -149,6 +172,7 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
             r"czyjs\.zibo\.gov\.cn",
             r"yjs\.czj\.ningbo\.gov\.cn",
             r"dsyjs\.yun\.liuzhou\.gov\.cn",
+            r"/epointzwmhwz/",
             r"/#/",
         ),
         page=(
@@ -167,7 +191,7 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         page=(r"phpcms", r"dedecms", r"xunruicms"),
     ),
     Fingerprint("hebei-sys-block", "generic", url=(r"/__sys_block__/",)),
-    Fingerprint("jsp-thtml", "generic", url=(r"/xxgk/\w+\.(jsp|thtml)",)),
+    Fingerprint("jsp-thtml", "generic", url=(r"/xxgk/\w+\.(jsp|thtml)", r"\.thtml(\?|$)")),
     Fingerprint("zhengzhou-public", "generic", url=(r"//public\.[\w.]+/\?a=",)),
     Fingerprint("dhtml", "generic", url=(r"\.news\.list\.dhtml",)),
     Fingerprint("hunan-county", "generic", url=(r"/\d+/\d+/(index|default)\.htm$",)),
@@ -188,9 +212,13 @@ def from_url(url: str) -> Detection | None:
 
 
 def detect(url: str, html: str) -> Detection:
-    """The family of a page: by its markup first, then its URL, else the generic walker."""
+    """The family of a page: by its markup (or a platform's own URL) first, then by its
+    URL, else the generic walker."""
     for fp in FINGERPRINTS:
         pattern = fp.match_page(html)
         if pattern:
             return Detection(fp.family, fp.walker, "page", pattern)
+        pattern = fp.match_url(url) if fp.certain else None
+        if pattern:
+            return Detection(fp.family, fp.walker, "url", pattern)
     return from_url(url) or GENERIC

@@ -91,6 +91,7 @@ class FetchProblem:
     page_url: str | None = None  # the page that linked it
     http_status: int | None = None
     detail: str | None = None
+    section: str | None = None  # the section it happened in, when known
 
 
 @dataclass(kw_only=True)
@@ -108,6 +109,8 @@ class SectionSummary:
     list_pages: int  # list pages read
     list_failures: int  # list pages that could not be fetched
     entries: int  # list entries seen, wanted or not
+    family: str | None = None  # the walker that crawled it
+    detection: str | None = None  # family = "auto": what the entry page showed
 
 
 ITEM_TYPES: tuple[type, ...] = (PortalSeen, Disclosure, FetchProblem, PageGone, SectionSummary)

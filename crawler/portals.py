@@ -337,3 +337,35 @@ def load_portals(path: str | Path | None = None, demo_url: str | None = None) ->
     if not portals:
         top.fail("no portals (add a [[portal]] with an id and its sections)")
     return portals
+
+
+def check_portals(path: str | Path | None = None, demo_url: str | None = None) -> list[str]:
+    """Every problem of a portals file, one line each (`FILE: portal 'ID', section 'ID':
+    problem`): each portal is checked on its own, so that a mistake in one does not hide
+    those of the others. [] when the file is usable."""
+    try:
+        source, text = _read(path)
+        raw = _parse(source, text)
+    except PortalConfigError as exc:
+        return [str(exc)]
+    demo = (demo_url or os.environ.get("DEMO_PORTAL_URL") or DEFAULT_DEMO_PORTAL_URL).rstrip("/")
+    top = _Table(source, "", raw, {"DEMO_PORTAL_URL": demo})
+    problems: list[str] = []
+    try:
+        top.check_keys(TOP_KEYS)
+        tables = top.tables("portal", "portal")
+    except PortalConfigError as exc:
+        return [str(exc)]
+    good: list[Portal] = []
+    for n, table in enumerate(tables, 1):
+        try:
+            good.append(_portal(table, n, top))
+        except PortalConfigError as exc:
+            problems.append(str(exc))
+    try:
+        _by_id(good, source, lambda p: f"portal {p.id!r}", "portals")
+    except PortalConfigError as exc:
+        problems.append(str(exc))
+    if not tables:
+        problems.append(f"{source}: no portals (add a [[portal]] with an id and its sections)")
+    return problems

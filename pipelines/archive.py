@@ -102,6 +102,7 @@ class ArchivePipeline:
                 page_url=item.page_url,
                 http_status=item.http_status,
                 detail=item.detail,
+                section=item.section,
             )
         elif isinstance(item, PageGone):
             if self.store.record_gone(self.crawl, item.portal_id, item.url, item.http_status):
@@ -150,6 +151,8 @@ class ArchivePipeline:
             list_pages=item.list_pages,
             list_failures=item.list_failures,
             entries=item.entries,
+            family=item.family,
+            detection=item.detection,
         )
         if item.entries == 0:
             self.store.record_problem(
@@ -157,6 +160,7 @@ class ArchivePipeline:
                 item.portal_id,
                 item.url,
                 "empty_section",
+                section=item.section,
                 detail=(
                     f"section {item.section} listed no entries: {item.list_pages} list page(s)"
                     f" read, {item.list_failures} failed"
@@ -200,6 +204,10 @@ class ArchivePipeline:
             self.idle.set()
 
     async def close_spider(self) -> None:
+        await self._drain()
+        self.store.close_sections(self.crawl)
+
+    async def _drain(self) -> None:
         if self.pool is None:
             return
         if self.extraction == "drain" and (self.running or self.waiting):

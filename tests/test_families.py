@@ -59,6 +59,17 @@ def test_a_family_imitation_is_crawled_exactly(kind: type[Imitation], mode: str,
     assert files == urls(imitation.expected_files)
     stored = {r["first_url"] for r in db.query("select first_url from files")}
     assert urls(stored) == urls(imitation.expected_files)
+    (section,) = db["section_crawls"].rows
+    assert section["family"] == imitation.family
+    assert (section["status"], section["disclosures"], section["new"]) == (
+        "ok",
+        len(imitation.disclosures),
+        len(imitation.disclosures),
+    )
+    if mode == "auto":
+        assert section["detection"].startswith(imitation.detected + " ")
+    else:
+        assert section["detection"] is None
 
 
 @pytest.mark.parametrize("kind", ALL, ids=lambda k: k.__name__)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from budget_archive.cli import cli
 from crawler.families import WALKERS
-from crawler.portals import FAMILIES, PortalConfigError, load_portals
+from crawler.portals import FAMILIES, SECTION_KEYS, PortalConfigError, check_portals, load_portals
 
 GOOD = """\
 [[portal]]
@@ -258,3 +260,31 @@ def test_the_known_families_are_the_walkers() -> None:
     loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["crawler.spiders"]}))
     assert loader.list() == ["portals"]
     assert set(WALKERS) == set(FAMILIES), "update FAMILIES in crawler/portals.py"
+
+
+def test_check_reports_every_broken_portal_one_line_each(tmp_path: Path) -> None:
+    other = GOOD.replace('id = "sz"', 'id = "gz"').replace('family = "trs"', 'family = "tsr"')
+    third = GOOD.replace('id = "sz"', 'id = "fs"').replace('  url = "https', '  ur = "https')
+    path = tmp_path / "p.toml"
+    path.write_text(GOOD + "\n" + other + "\n" + third, "utf-8")
+    problems = check_portals(path)
+    assert problems == [
+        f"{path}: portal 'gz', section 'ys': unknown family 'tsr'"
+        f" (did you mean 'trs'? known: {', '.join(FAMILIES)})",
+        f"{path}: portal 'fs', section 'ys': unknown key 'ur'"
+        f" (did you mean 'url'? known: {', '.join(SECTION_KEYS)})",
+    ]
+    result = CliRunner().invoke(cli, ["portals", "--check", "--portals", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [*problems, f"Error: 2 problem(s) in {path}"]
+    path.write_text(GOOD, "utf-8")
+    assert check_portals(path) == []
+    result = CliRunner().invoke(cli, ["portals", "--check", "--portals", str(path)])
+    assert result.exit_code == 0 and result.output == f"{path}: ok\n"
+
+
+def test_a_section_without_family_is_auto(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(edit('  family = "trs"\n', ""), "utf-8")
+    (section,) = load_portals(path)["sz"].sections
+    assert section.family == "auto"

@@ -20,6 +20,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", "archive.migrations.m0001_initial"),
     ("0002_totals", "archive.migrations.m0002_totals"),
     ("0003_history", "archive.migrations.m0003_history"),
+    ("0004_sections", "archive.migrations.m0004_sections"),
 ]
 
 

@@ -25,6 +25,11 @@ _TOTAL_PAGE = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
 _DATE = re.compile(r"20\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?")
 
 
+def records_html(text: str) -> str:
+    """The list entries of a `<datastore>` (a page's island or a proxy's answer) as HTML."""
+    return "\n".join(_RECORD.findall(text))
+
+
 def with_page(proxy_url: str, page: int) -> str:
     if re.search(r"[?&]page=\d+", proxy_url):
         return re.sub(r"([?&]page=)\d+", rf"\g<1>{page}", proxy_url)

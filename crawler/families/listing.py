@@ -10,10 +10,12 @@ again on every page (each page is requested once: the spider dedupes them).
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
+from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from crawler.attachments import looks_like_document
@@ -22,6 +24,43 @@ from crawler.families.pager import link_pages, script_pages
 from extract.titles import classify_title, normalize
 
 Found = Generator[Any, None, int]
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    url: str
+    title: str  # the link's title attribute or text, whichever is longer
+    date: str | None  # the date printed beside it
+
+
+def list_links(sel: Selector, page_url: str) -> Iterator[ListEntry]:
+    """Every http(s) link of a page, once (in page order), with the longest title any of
+    its anchors gives (an image link and a text link often share a URL) and the date
+    printed beside it."""
+    found: dict[str, ListEntry] = {}
+    here = urldefrag(page_url).url
+    for a in sel.xpath("//a[@href]"):
+        url = urldefrag(urljoin(page_url, a.attrib["href"].strip())).url
+        if urlsplit(url).scheme not in ("http", "https") or url == here:
+            continue
+        text = normalize(" ".join(a.css("::text").getall()))
+        title = normalize(a.attrib.get("title") or "")
+        title = title if len(title) > len(text) else text
+        context = " ".join(a.xpath("./ancestor::*[self::li or self::tr][1]//text()").getall())
+        m = LIST_DATE.search(normalize(context))
+        before = found.get(url)
+        if before is None:
+            found[url] = ListEntry(url, title, m and m.group(0))
+        elif len(title) > len(before.title) or (m and not before.date):
+            longer = title if len(title) > len(before.title) else before.title
+            found[url] = ListEntry(url, longer, before.date or (m and m.group(0)))
+    yield from found.values()
+
+
+def is_disclosure_title(title: str) -> bool:
+    """A budget or final account of a year, not a notice about one."""
+    facts = classify_title(title)
+    return bool(facts.doc_type and facts.year and not facts.noise)
 
 
 class ListWalker(Walker):
@@ -39,37 +78,23 @@ class ListWalker(Walker):
             return 0
         portal, section = self.spider.section_for(response.meta)
         found = 0
-        seen: set[str] = set()
-        for a in response.xpath("//a[@href]"):
-            href = a.attrib["href"].strip()
-            url = urljoin(response.url, href)
-            if url in seen or urlsplit(url).scheme not in ("http", "https"):
-                continue
-            text = normalize(" ".join(a.css("::text").getall()))
-            title = normalize(a.attrib.get("title") or "")
-            title = title if len(title) > len(text) else text
-            if not self.is_entry(url, title):
-                continue
-            seen.add(url)
+        for link in self.entries(response.selector, response.url):
             found += 1
-            context = " ".join(a.xpath("./ancestor::*[self::li or self::tr][1]//text()").getall())
-            date = LIST_DATE.search(normalize(context))
-            entry = self.spider.listed(
-                response, url, title, date and date.group(0), portal, section
-            )
+            entry = self.spider.listed(response, link.url, link.title, link.date, portal, section)
             if entry:
                 yield entry
         for url in self.further_pages(response):
             yield self.list_request(url, portal, section, meta=self.page_meta(response))
         return found
 
+    def entries(self, sel: Selector, page_url: str) -> list[ListEntry]:
+        """The list entries of a page (also what `probe` shows)."""
+        return [e for e in list_links(sel, page_url) if self.is_entry(e.url, e.title)]
+
     def is_entry(self, url: str, title: str) -> bool:
         if self.is_detail_url(url) and self.detail:
             return True
-        if looks_like_document(url, title):
-            return True
-        facts = classify_title(title)
-        return bool(facts.doc_type and facts.year and not facts.noise)
+        return looks_like_document(url, title) or is_disclosure_title(title)
 
     def is_detail_url(self, url: str) -> bool:
         parts = urlsplit(url)

@@ -85,6 +85,7 @@ class _SectionWalk:
     entries: int = 0
     done: bool = False
     detected: Detection | None = None  # family = "auto": what the entry page showed
+    walker: str | None = None  # … and the walker that took the section on
 
 
 #: Where scrapy-playwright takes over downloads (only requests with meta["playwright"]
@@ -199,6 +200,7 @@ class PortalsSpider(Spider):
     def detected(self, meta: dict[str, Any], detection: Detection, walker: str) -> None:
         """An `auto` section's family, recognised from its entry page."""
         self._walk(meta).detected = detection
+        self._walk(meta).walker = walker
         self.crawler.stats.inc_value(f"budget/detected/{detection.family}")
         self.logger.info(
             "%s/%s: %s, walked by %s",
@@ -235,6 +237,7 @@ class PortalsSpider(Spider):
             self.logger.warning("cannot read list page %s: %r", response.url, exc)
             yield FetchProblem(
                 portal_id=response.meta["portal_id"],
+                section=response.meta["section_id"],
                 url=response.url,
                 kind="parse_error",
                 http_status=response.status,
@@ -261,6 +264,8 @@ class PortalsSpider(Spider):
                 list_pages=walk.pages,
                 list_failures=walk.failures,
                 entries=walk.entries,
+                family=walk.walker or section.family,
+                detection=walk.detected.describe() if walk.detected else None,
             )
 
     def wanted(self, facts: TitleFacts, section: Section, *, from_list: bool = False) -> bool:
@@ -388,6 +393,7 @@ class PortalsSpider(Spider):
         if not isinstance(response, TextResponse):
             yield FetchProblem(
                 portal_id=portal.id,
+                section=section.id,
                 url=response.url,
                 kind="not_html",
                 http_status=response.status,
@@ -466,6 +472,7 @@ class PortalsSpider(Spider):
         self.logger.info("fetch problem %s: %s (%s)", problem.kind, request.url, problem.detail)
         return FetchProblem(
             portal_id=request.meta.get("portal_id"),
+            section=request.meta.get("section_id"),
             url=request.url,
             kind=problem.kind,
             page_url=request.headers.get("Referer", b"").decode("latin-1") or None,

@@ -27,6 +27,9 @@ class Aggregator(Imitation):
     detected = "generic"
     entry = "/yjsgk/index.html"
 
+    def sublists(self) -> set[str]:
+        return {f"{self.url}/yjsgk/{code}/list.jsp" for code in DEPARTMENTS}
+
     def build(self) -> None:
         links = "".join(
             f'<li><a href="/yjsgk/{code}/list.jsp">{name}部门预决算</a></li>'

@@ -66,6 +66,10 @@ class Imitation:
         """Fill the routes and the expected sets (`self.url` and `self.files_url` are known)."""
         raise NotImplementedError
 
+    def sublists(self) -> set[str]:
+        """Second-level list pages an entry page links (an aggregator's columns)."""
+        return set()
+
     def post(self, path: str, form: dict[str, str]) -> Reply | None:
         return None
 
