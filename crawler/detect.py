@@ -108,12 +108,17 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         "vsb",
         "vsb",
         # its columns are `name.htm`, pages `name/N.htm` (FAMILIES.md: a heuristic)
-        url=(r"/system/_content/download\.jsp", r"/(?!index\b|default\b)[a-z][a-z0-9_]*\.htm$"),
+        url=(
+            r"/system/_content/download\.jsp",
+            r"\bwbtreeid=\d+",
+            r"/(?!index\b|default\b)[a-z][a-z0-9_]*\.htm$",
+        ),
         page=(
+            r"Visual SiteBuilder",
             r"/system/resource/js/",
             r"_simple_list_gotopage_fun",
             r"/system/_content/download\.jsp",
-            r"vsbscreen|VSB_",
+            r"\bv_news_content\b|vsbscreen",
         ),
     ),
     # SiteServer CMS: /channels/N.html columns, /sitefiles/ assets

@@ -12,8 +12,17 @@ from crawler.families.gkmlpt import GkmlptWalker
 from crawler.families.jpage import JpageWalker
 from crawler.families.rendered import RenderedWalker
 from crawler.families.trs import TrsWalker
+from crawler.families.vsb import VsbWalker
 
 WALKERS: dict[str, type[Walker]] = {
     w.family: w
-    for w in (AutoWalker, GenericWalker, GkmlptWalker, JpageWalker, RenderedWalker, TrsWalker)
+    for w in (
+        AutoWalker,
+        GenericWalker,
+        GkmlptWalker,
+        JpageWalker,
+        RenderedWalker,
+        TrsWalker,
+        VsbWalker,
+    )
 }

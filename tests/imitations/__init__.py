@@ -1,5 +1,5 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, trs
+from tests.imitations import generic, gkmlpt, trs, vsb
 
-ALL = [*trs.IMITATIONS, *gkmlpt.IMITATIONS, *generic.IMITATIONS]
+ALL = [*trs.IMITATIONS, *gkmlpt.IMITATIONS, *generic.IMITATIONS, *vsb.IMITATIONS]
