@@ -121,8 +121,11 @@ def _print_rows(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 def portals(portals_file: str | None, check: bool, catalog: bool, region: str | None) -> None:
     """List the configured portals and their sections (or the catalog's entries).
 
-    Examples: budget-archive portals; budget-archive portals --check --portals my.toml;
-    budget-archive portals --catalog --region 河北省/石家庄市
+    Example: budget-archive portals
+
+    Example: budget-archive portals --check --portals my-portals.toml
+
+    Example: budget-archive portals --catalog --region 河北省/石家庄市
     """
     if check:
         from crawler.portals import BUNDLED, check_portals
@@ -183,8 +186,12 @@ def crawl(
     Repeated runs are incremental: known pages are revisited, unchanged files answer 304,
     and what changed becomes events.
 
-    Examples: budget-archive crawl demo --archive ./archive;
-    budget-archive crawl --catalog --region 河北省 --limit 20 (real portals, polite defaults)
+    With --catalog, the bundled catalog's real portals are crawled with the polite
+    defaults.
+
+    Example: budget-archive crawl demo --archive ./archive
+
+    Example: budget-archive crawl --catalog --region 河北省 --limit 20
     """
     if catalog:
         if portals_file:
@@ -219,8 +226,9 @@ def probe(target: str, page_url: str | None) -> None:
     TARGET is a URL (fetched once, politely: robots.txt obeyed) or a saved page (FILE
     --url URL, offline).
 
-    Examples: budget-archive probe https://czj.example.gov.cn/zwgk/ys/index.html;
-    budget-archive probe saved.html --url https://czj.example.gov.cn/zwgk/ys/index.html
+    Example: budget-archive probe https://czj.example.gov.cn/zwgk/ys/index.html
+
+    Example: budget-archive probe saved.html --url https://czj.example.gov.cn/zwgk/ys/index.html
     """
     from crawler.probe import ProbeError, decode, fetch, probe_page
     from crawler.settings import USER_AGENT
