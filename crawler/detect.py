@@ -98,10 +98,17 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         url=(
             r"/public/column/\d+",
             r"/column/\d+\?[^#]*\bcatId=",
-            r"/site/tpl/\d+",
+            r"/content/column/\d+",
+            r"/site/(tpl/\d+|label/8888)",
             r"/public/\d+/\d+\.html",
         ),
-        page=(r"/public/column/\d+\?[^\"']*catId=", r"/site/tpl/\d+", r"/assets/js/lonsun"),
+        page=(
+            r"Ls\.pagination\s*\(",
+            r"\bls-(page-container|article-info|column-list|crumbs)\b",
+            r"/public/column/\d+\?[^\"']*catId=",
+            r"/site/(tpl/\d+|label/8888)",
+            r"\b(xxgk_nav_list|table_suoyin)\b",
+        ),
     ),
     # Boda VSB: /system/resource/ scripts, /system/_content/download.jsp attachments
     Fingerprint(

@@ -25,7 +25,16 @@ _Thing = TypeVar("_Thing", "Portal", "Section")
 #: Portal software families, one walker each in ``crawler/families`` (its ``family``);
 #: ``tests/test_portals_config.py`` holds this tuple to the walkers. ``auto`` recognises
 #: the family from the entry page; ``generic`` reads any list by what its links say.
-FAMILIES: tuple[str, ...] = ("auto", "generic", "gkmlpt", "jpage", "rendered", "trs", "vsb")
+FAMILIES: tuple[str, ...] = (
+    "auto",
+    "generic",
+    "gkmlpt",
+    "jpage",
+    "lonsun",
+    "rendered",
+    "trs",
+    "vsb",
+)
 DOC_TYPES: tuple[str, ...] = ("budget", "final_account")
 
 TOP_KEYS: tuple[str, ...] = ("portal",)

@@ -10,6 +10,7 @@ from crawler.families.base import Walker
 from crawler.families.generic import GenericWalker
 from crawler.families.gkmlpt import GkmlptWalker
 from crawler.families.jpage import JpageWalker
+from crawler.families.lonsun import LonsunWalker
 from crawler.families.rendered import RenderedWalker
 from crawler.families.trs import TrsWalker
 from crawler.families.vsb import VsbWalker
@@ -21,6 +22,7 @@ WALKERS: dict[str, type[Walker]] = {
         GenericWalker,
         GkmlptWalker,
         JpageWalker,
+        LonsunWalker,
         RenderedWalker,
         TrsWalker,
         VsbWalker,

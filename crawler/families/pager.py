@@ -13,7 +13,7 @@ Every function returns at most `limit` URLs: a page that claims 10⁹ pages gets
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -30,6 +30,14 @@ _COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 _NEXT = re.compile(r"^(下一?页|后页|>|›|»)$")
 _LAST = re.compile(r"^(尾页|末页|最后一?页|>>|»»)$")
 _NUMBER = re.compile(r"\d+")
+
+
+def with_query(url: str, name: str, value: int) -> str:
+    """`url` with query parameter `name` set to `value` (added when absent)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    query.append((name, str(value)))
+    return urlunsplit(parts._replace(query=urlencode(query, safe="/:,")))
 
 
 def script_pages(list_url: str, text: str, limit: int = DEFAULT_LIMIT) -> list[str]:

@@ -1,5 +1,11 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, trs, vsb
+from tests.imitations import generic, gkmlpt, lonsun, trs, vsb
 
-ALL = [*trs.IMITATIONS, *gkmlpt.IMITATIONS, *generic.IMITATIONS, *vsb.IMITATIONS]
+ALL = [
+    *trs.IMITATIONS,
+    *gkmlpt.IMITATIONS,
+    *generic.IMITATIONS,
+    *vsb.IMITATIONS,
+    *lonsun.IMITATIONS,
+]
