@@ -132,8 +132,17 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
     Fingerprint(
         "siteserver",
         "siteserver",
-        url=(r"/channels/\d+(_\d+)?\.html", r"/channelList/\d+(_\d+)?\.html"),
-        page=(r"/sitefiles/", r"/channels/\d+_\d+\.html", r"SiteServer"),
+        url=(
+            r"/channels/\d+(_\d+)?\.s?html",
+            r"/channelList/\d+(_\d+)?\.html",
+            r"/contents/\d+/\d+(_\d+)?\.s?html",
+        ),
+        page=(
+            r"/sitefiles/",
+            r"/api/sys/stl/actions/",
+            r"SiteServer CMS|T_系统(首页|栏目|内容)模板",
+            r"/channels/\d+_\d+\.s?html",
+        ),
     ),
     # Cicro WCM: /info/iList.jsp?cat_id=, paged with cur_page
     Fingerprint(

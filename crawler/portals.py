@@ -32,6 +32,7 @@ FAMILIES: tuple[str, ...] = (
     "jpage",
     "lonsun",
     "rendered",
+    "siteserver",
     "trs",
     "vsb",
 )

@@ -12,6 +12,7 @@ from crawler.families.gkmlpt import GkmlptWalker
 from crawler.families.jpage import JpageWalker
 from crawler.families.lonsun import LonsunWalker
 from crawler.families.rendered import RenderedWalker
+from crawler.families.siteserver import SiteServerWalker
 from crawler.families.trs import TrsWalker
 from crawler.families.vsb import VsbWalker
 
@@ -24,6 +25,7 @@ WALKERS: dict[str, type[Walker]] = {
         JpageWalker,
         LonsunWalker,
         RenderedWalker,
+        SiteServerWalker,
         TrsWalker,
         VsbWalker,
     )

@@ -90,6 +90,7 @@ def link_pages(sel: Selector, page_url: str, limit: int = DEFAULT_LIMIT) -> list
         if urlsplit(url).netloc != here.netloc or url == page_url:
             continue
         text = normalize(" ".join(a.css("::text").getall()) or a.attrib.get("title", ""))
+        text = text.strip("[]【】")  # SiteServer's navigation prints [2]
         if _NEXT.match(text):
             next_url = next_url or url
         elif _LAST.match(text):

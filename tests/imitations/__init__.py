@@ -1,6 +1,6 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, lonsun, trs, vsb
+from tests.imitations import generic, gkmlpt, lonsun, siteserver, trs, vsb
 
 ALL = [
     *trs.IMITATIONS,
@@ -8,4 +8,5 @@ ALL = [
     *generic.IMITATIONS,
     *vsb.IMITATIONS,
     *lonsun.IMITATIONS,
+    *siteserver.IMITATIONS,
 ]
