@@ -257,6 +257,18 @@ class Store:
                 ],
             )
 
+    def record_skipped(
+        self, crawl_id: int, portal_id: str, section: str, url: str, title: str, reason: str
+    ) -> None:
+        """A list entry or page that is no wanted disclosure (once per crawl and URL)."""
+        with self.db.atomic():
+            self.conn.execute(
+                """insert or ignore into skipped
+                   (crawl_id, portal_id, section, url, title, reason, time)
+                   values (?, ?, ?, ?, ?, ?, ?)""",
+                [crawl_id, portal_id, section, url, title, reason, utcnow()],
+            )
+
     def close_sections(self, crawl_id: int) -> None:
         """Count what the crawl found in each of its sections and give each a status:
         `ok` (disclosures seen), else `unreachable` (no list page read), `blocked` (a

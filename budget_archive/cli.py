@@ -147,6 +147,14 @@ def portals(portals_file: str | None, check: bool, catalog: bool, region: str | 
             ("id", "region", "level", "name", "family", "URL suggests", "entry URL"),
             [(e.id, e.region, e.level, e.name, e.family, e.url_family, e.url) for e in entries],
         )
+        known = sum(1 for e in entries if e.url_family)
+        console.print(
+            f"{len(entries)} catalog entries; the URL alone names the family of {known}"
+            f" ({known / len(entries):.0%}); the rest are recognised from their pages"
+            " when crawled (family auto)",
+            markup=False,
+            highlight=False,
+        )
         return
     _print_rows(
         ("portal", "name", "section", "family", "list URL"),

@@ -113,7 +113,25 @@ class SectionSummary:
     detection: str | None = None  # family = "auto": what the entry page showed
 
 
-ITEM_TYPES: tuple[type, ...] = (PortalSeen, Disclosure, FetchProblem, PageGone, SectionSummary)
+@dataclass(kw_only=True)
+class Skipped:
+    """A list entry or page that is not a wanted disclosure, and why."""
+
+    portal_id: str
+    section: str
+    url: str
+    title: str
+    reason: str  # e.g. "not a disclosure: 招聘", "year 2019 before 2022"
+
+
+ITEM_TYPES: tuple[type, ...] = (
+    PortalSeen,
+    Disclosure,
+    FetchProblem,
+    PageGone,
+    SectionSummary,
+    Skipped,
+)
 
 
 class InvalidItem(TypeError):

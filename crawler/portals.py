@@ -58,6 +58,11 @@ SECTION_KEYS: tuple[str, ...] = (
     "doc_types",
     "wait_for",
     "depth",
+    "detail_pattern",
+    "item_selector",
+    "pager",
+    "page_base",
+    "noise",
 )
 
 #: The bundled file's name in messages.
@@ -74,6 +79,12 @@ class Section:
     doc_types: tuple[str, ...] = DOC_TYPES
     wait_for: str | None = None  # rendered: CSS selector that appears once the list is built
     depth: int | None = None  # generic: levels of second-level lists followed (default 1)
+    # what detection cannot infer, each optional:
+    detail_pattern: str | None = None  # regex on detail-page URLs (path and query)
+    item_selector: str | None = None  # CSS selector of the list's entry links
+    pager: str | None = None  # further pages: a URL (relative to the entry) with {n}
+    page_base: int = 1  # the number {n} the entry page itself has in `pager`
+    noise: tuple[str, ...] = ()  # words that make a title no disclosure
 
 
 @dataclass(frozen=True)
@@ -205,6 +216,42 @@ class _Table:
             self.fail(f"{key} must be a number of seconds >= 0, not {value!r} ({_kind(value)})")
         return float(value)
 
+    def pattern(self, key: str) -> str | None:
+        """A regular expression (Python syntax), or None when absent."""
+        value = self.text(key)
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                self.fail(f"{key} {value!r} is not a regular expression ({exc})")
+        return value
+
+    def selector(self, key: str) -> str | None:
+        """A CSS selector, or None when absent."""
+        value = self.text(key)
+        if value is not None:
+            from cssselect import GenericTranslator, SelectorError
+
+            try:
+                GenericTranslator().css_to_xpath(value)
+            except SelectorError as exc:
+                self.fail(f"{key} {value!r} is not a CSS selector ({exc})")
+        return value
+
+    def template(self, key: str, placeholder: str) -> str | None:
+        """A string that must hold `placeholder`, or None when absent."""
+        value = self.text(key)
+        if value is not None and placeholder not in value:
+            self.fail(f"{key} {value!r} must contain {placeholder} (the page number)")
+        return value
+
+    def words(self, key: str) -> tuple[str, ...]:
+        """A list of non-empty strings; () when absent."""
+        value = self.raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(f"{key} must be a list of words, not {value!r}")
+        return tuple(value)
+
     def boolean(self, key: str) -> bool | None:
         value = self.raw.get(key)
         if value is not None and not isinstance(value, bool):
@@ -277,6 +324,13 @@ def _section(raw: dict[str, Any], index: int, portal: _Table, portal_id: str) ->
         doc_types=tuple(doc_types),
         wait_for=table.text("wait_for"),
         depth=table.integer("depth", minimum=0, what="an integer >= 0"),
+        detail_pattern=table.pattern("detail_pattern"),
+        item_selector=table.selector("item_selector"),
+        pager=table.template("pager", "{n}"),
+        page_base=first
+        if (first := table.integer("page_base", minimum=0, what="an integer >= 0")) is not None
+        else 1,
+        noise=table.words("noise"),
     )
 
 

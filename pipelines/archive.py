@@ -43,6 +43,7 @@ from crawler.items import (
     PageGone,
     PortalSeen,
     SectionSummary,
+    Skipped,
     check,
 )
 
@@ -109,6 +110,10 @@ class ArchivePipeline:
                 logger.info("withdrawn: %s answered %s", item.url, item.http_status)
         elif isinstance(item, SectionSummary):
             self._section(item)
+        elif isinstance(item, Skipped):
+            self.store.record_skipped(
+                self.crawl, item.portal_id, item.section, item.url, item.title, item.reason
+            )
         elif isinstance(item, PortalSeen):
             self.store.upsert_portal(
                 item.portal_id, item.name, item.region, item.base_url, item.sections

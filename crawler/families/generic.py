@@ -10,8 +10,8 @@ CrawlSpider-style rules:
   or final accounts without a year (a department's own budget column on an aggregator
   page) is a second-level list, followed to a bounded depth (the section's `depth`,
   default 1);
-- a page with none of these is fetched again through the browser (scrapy-playwright),
-  once: its list may only exist after its scripts ran.
+- a section's entry page with none of these is fetched again through the browser
+  (scrapy-playwright), once: its list may only exist after its scripts ran.
 """
 
 from __future__ import annotations
@@ -48,7 +48,11 @@ class GenericWalker(ListWalker):
 
     def parse_entry(self, response: Response) -> Output:
         found = yield from self.parse_list(response)
-        if not found and not response.meta.get("playwright"):
+        if (
+            not found
+            and not response.meta.get("playwright")
+            and not response.meta.get("list_depth")
+        ):
             portal, section = self.spider.section_for(response.meta)
             self.spider.logger.info("no list in %s: rendering it in the browser", response.url)
             meta = {**browser_meta(section), **self.page_meta(response)}
@@ -62,9 +66,12 @@ class GenericWalker(ListWalker):
         depth = response.meta.get("list_depth", 0)
         if depth >= (section.depth if section.depth is not None else DEFAULT_DEPTH):
             return found
+        entries = {e.url for e in self.entries(response.selector, response.url, section)}
         for link in SUBLISTS.extract_links(response):
             facts = classify_title(link.text)
-            if facts.year or facts.noise or not same_site(link.url, response.url):
+            if link.url in entries or facts.year or facts.noise:
+                continue
+            if not same_site(link.url, response.url):
                 continue
             found += 1
             yield self.list_request(

@@ -1,13 +1,23 @@
 """Hanweb jcms "jpage" sections: the first page's records sit in
 `<script type="text/xml"><datastore>…<record><![CDATA[…]]></record>`, further pages come
-from `/module/web/jpage/dataproxy.jsp?page=N&…` as the same XML."""
+from the data proxy as the same XML, in one of two ways:
+
+- GET `/module/web/jpage/dataproxy.jsp?page=N&…`, the address in the datastore's
+  `<nextgroup>`;
+- POST `{proxyUrl}?startrecord=A&endrecord=B&perpage=P` whose form is the `ajaxParam`
+  of the page's `$('#…').jpage({proxyUrl: …, perPage: …, totalRecord: …, groupSize: …,
+  ajaxParam: {col: 1, appid: 1, webid: …, columnid: …, unitid: …, …}})` call, a group of
+  pages at a time.
+
+Evidence: ../shared/real/PORTALS.md (both data-proxy forms, `totalRecord` / `perPage`),
+public crawlers of Hanweb sites."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from parsel import Selector
 from scrapy import Request
@@ -23,6 +33,20 @@ _TOTAL_RECORD = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
 _PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
 _TOTAL_PAGE = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
 _DATE = re.compile(r"20\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?")
+_PROXY_URL = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]")
+_GROUP_SIZE = re.compile(r"groupSize\s*:\s*['\"]?(\d+)")
+_AJAX_PARAM = re.compile(r"ajaxParam\s*:\s*\{(.*?)\}", re.S)
+_PARAM = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([\w./-]+))""")
+
+
+def ajax_form(text: str) -> dict[str, str] | None:
+    """The fields of a `jpage({… ajaxParam: {…}})` call (JavaScript object literal)."""
+    m = _AJAX_PARAM.search(text)
+    if not m:
+        return None
+    return {
+        k: next(v for v in (a, b, c) if v is not None) for k, a, b, c in _PARAM.findall(m.group(1))
+    }
 
 
 def records_html(text: str) -> str:
@@ -58,8 +82,21 @@ class JpageWalker(Walker):
         portal, section = self.spider.section_for(response.meta)
         text = response.text
         yield from self.records(response, text)
-        proxy = _NEXTGROUP.search(text)
         total, per_page = _TOTAL_RECORD.search(text), _PER_PAGE.search(text)
+        form, post_url = ajax_form(text), _PROXY_URL.search(text)
+        if form and post_url and total and per_page:
+            yield from self.post_groups(
+                urljoin(response.url, post_url.group(1)),
+                form,
+                first=len(_RECORD.findall(text)) + 1,
+                total=int(total.group(1)),
+                per_page=int(per_page.group(1)),
+                group=int(m.group(1)) if (m := _GROUP_SIZE.search(text)) else 3,
+                portal=portal,
+                section=section,
+            )
+            return
+        proxy = _NEXTGROUP.search(text)
         if not (proxy and total and per_page):
             return
         pages = math.ceil(int(total.group(1)) / max(1, int(per_page.group(1))))
@@ -77,6 +114,37 @@ class JpageWalker(Walker):
                 callback=self.parse_proxy,
                 meta={"proxy_url": proxy_url, "page": page, "pages": last},
             )
+
+    def post_groups(
+        self,
+        proxy_url: str,
+        form: dict[str, str],
+        *,
+        first: int,
+        total: int,
+        per_page: int,
+        group: int,
+        portal: Portal,
+        section: Section,
+    ) -> Iterator[Request]:
+        """POST requests for records `first`…`total`, a group of pages each."""
+        step = max(1, per_page * max(1, group))
+        for start in range(first, total + 1, step):
+            end = min(total, start + step - 1)
+            query = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
+            yield self.list_request(
+                f"{proxy_url}{'&' if '?' in proxy_url else '?'}{query}",
+                portal,
+                section,
+                callback=self.parse_records,
+                method="POST",
+                body=urlencode(form),
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+            )
+
+    def parse_records(self, response: Response) -> Output:
+        """A POST answer of the data proxy: records only."""
+        yield from self.records(response, response.text)
 
     def parse_proxy(self, response: Response) -> Output:
         """One dataproxy.jsp answer; asks for pages beyond those already requested (the

@@ -21,9 +21,17 @@ from scrapy.http import Response, TextResponse
 from crawler.attachments import looks_like_document
 from crawler.families.base import LIST_DATE, Output, Walker
 from crawler.families.pager import link_pages, script_pages
+from crawler.portals import Section
 from extract.titles import classify_title, normalize
 
 Found = Generator[Any, None, int]
+
+
+def _matches(patterns: tuple[str, ...], url: str) -> bool:
+    """Whether a URL's path (and query) matches one of the regexes."""
+    parts = urlsplit(url)
+    target = parts.path + ("?" + parts.query if parts.query else "")
+    return any(re.search(p, target) for p in patterns)
 
 
 @dataclass(frozen=True)
@@ -33,13 +41,22 @@ class ListEntry:
     date: str | None  # the date printed beside it
 
 
-def list_links(sel: Selector, page_url: str) -> Iterator[ListEntry]:
-    """Every http(s) link of a page, once (in page order), with the longest title any of
-    its anchors gives (an image link and a text link often share a URL) and the date
-    printed beside it."""
+def list_links(sel: Selector, page_url: str, selector: str | None = None) -> Iterator[ListEntry]:
+    """Every http(s) link of a page (or of what `selector` picks), once (in page order),
+    with the longest title any of its anchors gives (an image link and a text link often
+    share a URL) and the date printed beside it."""
     found: dict[str, ListEntry] = {}
     here = urldefrag(page_url).url
-    for a in sel.xpath("//a[@href]"):
+    anchors = (
+        [
+            a
+            for node in sel.css(selector)
+            for a in (node.xpath("self::a[@href]") or node.css("a[href]"))
+        ]
+        if selector
+        else sel.xpath("//a[@href]")
+    )
+    for a in anchors:
         url = urldefrag(urljoin(page_url, a.attrib["href"].strip())).url
         if urlsplit(url).scheme not in ("http", "https") or url == here:
             continue
@@ -63,6 +80,13 @@ def is_disclosure_title(title: str) -> bool:
     return bool(facts.doc_type and facts.year and not facts.noise)
 
 
+def names_a_budget(title: str) -> bool:
+    """A budget or final account of a year, or a notice about one: a list entry (the
+    spider keeps the first and records the second as skipped)."""
+    facts = classify_title(title)
+    return bool(facts.doc_type and facts.year)
+
+
 class ListWalker(Walker):
     """Subclasses set `family` and their data."""
 
@@ -78,28 +102,40 @@ class ListWalker(Walker):
             return 0
         portal, section = self.spider.section_for(response.meta)
         found = 0
-        for link in self.entries(response.selector, response.url):
+        for link in self.entries(response.selector, response.url, section):
             found += 1
-            entry = self.spider.listed(response, link.url, link.title, link.date, portal, section)
-            if entry:
-                yield entry
+            yield self.spider.listed(response, link.url, link.title, link.date, portal, section)
         for url in self.further_pages(response):
             yield self.list_request(url, portal, section, meta=self.page_meta(response))
+        if section.pager and found:
+            # pages named by the section's template: the next one, while pages list entries
+            number = response.meta.get("page_no", section.page_base) + 1
+            url = urljoin(section.url, section.pager.replace("{n}", str(number)))
+            meta = {**self.page_meta(response), "page_no": number}
+            yield self.list_request(url, portal, section, meta=meta)
         return found
 
-    def entries(self, sel: Selector, page_url: str) -> list[ListEntry]:
-        """The list entries of a page (also what `probe` shows)."""
-        return [e for e in list_links(sel, page_url) if self.is_entry(e.url, e.title)]
-
-    def is_entry(self, url: str, title: str) -> bool:
-        if self.is_detail_url(url) and self.detail:
-            return True
-        return looks_like_document(url, title) or is_disclosure_title(title)
+    def entries(
+        self, sel: Selector, page_url: str, section: Section | None = None
+    ) -> list[ListEntry]:
+        """The list entries of a page (also what `probe` shows): links of the family's
+        (or the section's) detail-page shape, documents, and links whose title names a
+        disclosure; only among the section's `item_selector` when it has one."""
+        selector = section.item_selector if section else None
+        patterns = self.detail + (
+            (section.detail_pattern,) if section and section.detail_pattern else ()
+        )
+        return [
+            e
+            for e in list_links(sel, page_url, selector)
+            if (patterns and _matches(patterns, e.url))
+            or looks_like_document(e.url, e.title)
+            or names_a_budget(e.title)
+            or (selector is not None and bool(e.title))
+        ]
 
     def is_detail_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        target = parts.path + ("?" + parts.query if parts.query else "")
-        return any(re.search(p, target) for p in self.detail)
+        return _matches(self.detail, url)
 
     def further_pages(self, response: TextResponse) -> list[str]:
         return script_pages(response.url, response.text) + link_pages(

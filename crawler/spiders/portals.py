@@ -34,6 +34,7 @@ from crawler.items import (
     PageGone,
     PortalSeen,
     SectionSummary,
+    Skipped,
 )
 from crawler.portals import Portal, Section, load_portals
 from crawler.problems import describe_failure
@@ -268,28 +269,36 @@ class PortalsSpider(Spider):
                 detection=walk.detected.describe() if walk.detected else None,
             )
 
-    def wanted(self, facts: TitleFacts, section: Section, *, from_list: bool = False) -> bool:
-        """Keep budget / final-account disclosures of the section's years and doc types.
+    def skip_reason(
+        self, title: str, facts: TitleFacts, section: Section, *, from_list: bool = False
+    ) -> str | None:
+        """Why a title is not a wanted disclosure (None: it is): budget / final-account
+        disclosures of the section's years and doc types are kept.
 
         From a list title (possibly truncated) only clear noise is dropped; the detail
         page's own title decides the rest.
         """
-        stats = self.crawler.stats
+        extra = next((w for w in section.noise if w in title), None)
+        if extra:
+            return f"not a disclosure: {extra} (the section's noise words)"
         if section.since and facts.year and facts.year < section.since:
-            stats.inc_value("budget/skipped_old_year")
-            return False
+            return f"year {facts.year} before {section.since}"
         if facts.doc_type and facts.doc_type not in section.doc_types:
-            stats.inc_value("budget/skipped_doc_type")
-            return False
-        if from_list:
-            if facts.noise:
-                stats.inc_value("budget/skipped_not_budget")
-                return False
-            return True
-        if not facts.is_disclosure:
-            stats.inc_value("budget/skipped_not_budget")
-            return False
-        return True
+            return f"doc type {facts.doc_type} not among {', '.join(section.doc_types)}"
+        if facts.noise:
+            return f"not a disclosure: {facts.noise_word}"
+        if not from_list and not facts.doc_type:
+            return "no budget or final-account word in its title"
+        return None
+
+    def skipped(
+        self, url: str, title: str, reason: str, portal: Portal, section: Section
+    ) -> Skipped:
+        self.crawler.stats.inc_value("budget/skipped")
+        self.logger.debug("skipping %s (%s): %s", url, title, reason)
+        return Skipped(
+            portal_id=portal.id, section=section.id, url=url, title=title[:500], reason=reason
+        )
 
     def listed(
         self,
@@ -299,16 +308,15 @@ class PortalsSpider(Spider):
         date: str | None,
         portal: Portal,
         section: Section,
-    ) -> Request | Disclosure | None:
+    ) -> Request | Disclosure | Skipped:
         """What to do with a list entry: fetch its detail page; or, when the entry links a
-        document directly, a disclosure whose one attachment is that file; or nothing,
-        when its title says it is not wanted."""
+        document directly, a disclosure whose one attachment is that file; or, when its
+        title says it is not wanted, a record of that."""
         self._walk(response.meta).entries += 1
-        facts = classify_title(title)
-        if not self.wanted(facts, section, from_list=True):
-            self.logger.debug("skipping listed %s (%s)", url, title)
-            return None
         url = urljoin(response.url, url)
+        reason = self.skip_reason(title, classify_title(title), section, from_list=True)
+        if reason:
+            return self.skipped(url, title, reason, portal, section)
         if looks_like_document(url, title):
             return self.document_item(url, title, date, portal, section)
         return self.detail_request(
@@ -339,12 +347,13 @@ class PortalsSpider(Spider):
 
     def document_item(
         self, url: str, title: str, date: str | None, portal: Portal, section: Section
-    ) -> Disclosure | None:
+    ) -> Disclosure | Skipped:
         """A disclosure that is a document itself (a list entry linking its PDF): its one
         attachment is that file."""
         facts = classify_title(title)
-        if not self.wanted(facts, section):
-            return None
+        reason = self.skip_reason(title, facts, section)
+        if reason:
+            return self.skipped(url, title, reason, portal, section)
         return self.disclosure(url, title, date, facts, portal, section, [Attachment(url, title)])
 
     def disclosure(
@@ -402,7 +411,9 @@ class PortalsSpider(Spider):
             return
         title = self.detail_title(response) or response.meta.get("list_title") or ""
         facts = classify_title(title)
-        if not self.wanted(facts, section):
+        reason = self.skip_reason(title, facts, section)
+        if reason:
+            yield self.skipped(response.url, title, reason, portal, section)
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
         attachments = self.walker(response.meta).attachments(response)

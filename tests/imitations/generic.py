@@ -76,6 +76,7 @@ class Aggregator(Imitation):
                 )
             )
             self.get[f"/yjsgk/info.jsp?id={900 + d}"] = Reply(page("<h1>通知</h1>"))
+            self.noise.add(f"{self.url}/yjsgk/info.jsp?id={900 + d}")
             half = [entries[:3], entries[3:]]
             for k, items in enumerate(half, start=1):
                 pager = (

@@ -75,6 +75,7 @@ class GkmlptPrefixed(Imitation):
             )
         notice = f"{PREFIX}/gkmlpt/content/2/1099/post_1099.html"
         self.get[notice] = Reply(page("<h1>区财政局2026年办公设备采购公告</h1>"))
+        self.noise.add(self.url + notice)
         articles.append(
             {
                 "id": 1099,

@@ -68,6 +68,7 @@ class LonsunPublicColumn(Imitation):
             self.disclosures.add(self.url + detail)
             entries.append((self.url + detail, title, date))
         notice = f"/public/{ORGAN}/80776399.html"
+        self.noise.add(self.url + notice)
         self.get[notice] = Reply(
             page('<h1 class="wztit">关于开展2026年部门预算绩效自评工作的通知</h1>')
         )

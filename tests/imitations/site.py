@@ -60,6 +60,7 @@ class Imitation:
         self.files: dict[str, Reply] = {}  # served by the second host
         self.disclosures: set[str] = set()
         self.expected_files: set[str] = set()
+        self.noise: set[str] = set()  # listed entries that are no disclosure (recorded skipped)
         self.requests: list[str] = []
 
     def build(self) -> None:

@@ -79,6 +79,7 @@ class SiteServerChannel(Imitation):
             ),
         )
         self.get[f"/contents/{CHANNEL}/37099.html"] = Reply(page("<h1>审计整改</h1>"))
+        self.noise.add(f"{self.url}/contents/{CHANNEL}/37099.html")
         per_page = 3
         pages = [entries[i : i + per_page] for i in range(0, len(entries), per_page)]
 

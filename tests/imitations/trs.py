@@ -126,6 +126,7 @@ class TrsScriptPager(Imitation):
             ]
         ):
             path = f"{base}/202602/t20260201_{900 + i}.html"
+            self.noise.add(self.url + path)
             self.get[path] = Reply(trs_detail(title, "2026-02-01", "<p>正文</p>"))
             entries.append((f"./202602/t20260201_{900 + i}.html", title, "2026-02-01"))
         per_page = 4

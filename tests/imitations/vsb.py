@@ -116,6 +116,7 @@ class VsbColumn(Imitation):
             self.disclosures.add(self.url + detail)
             entries.append((f"info/1141/{news}.htm", title, f"2026-0{2 + n % 6}-1{n}"))
         notice = "/info/1141/25599.htm"
+        self.noise.add(self.url + notice)
         self.get[notice] = Reply(vsb_page("<h1>某县2026年政府采购意向公开</h1>", "采购"))
         entries.insert(3, ("info/1141/25599.htm", "某县财政局2026年政府采购意向公开", "2026-01-05"))
         per_page, col = 3, "czyjs"
