@@ -44,9 +44,7 @@ def ajax_form(text: str) -> dict[str, str] | None:
     m = _AJAX_PARAM.search(text)
     if not m:
         return None
-    return {
-        k: next(v for v in (a, b, c) if v is not None) for k, a, b, c in _PARAM.findall(m.group(1))
-    }
+    return {k: quoted or double or bare for k, quoted, double, bare in _PARAM.findall(m.group(1))}
 
 
 def records_html(text: str) -> str:

@@ -1,6 +1,6 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, lonsun, siteserver, trs, vsb
+from tests.imitations import generic, gkmlpt, hanweb, lonsun, siteserver, trs, vsb
 
 ALL = [
     *trs.IMITATIONS,
@@ -9,4 +9,5 @@ ALL = [
     *vsb.IMITATIONS,
     *lonsun.IMITATIONS,
     *siteserver.IMITATIONS,
+    *hanweb.IMITATIONS,
 ]
