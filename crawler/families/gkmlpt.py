@@ -18,14 +18,46 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.attachments import Attachment, looks_like_document
 from crawler.families.base import Output, Walker
 from crawler.portals import Portal, Section
 from extract.titles import normalize
+
+#: Where an article of the list API keeps its date (text or epoch seconds).
+DATE_KEYS = ("date", "display_publish_time", "first_publish_time", "create_time", "created_at")
+
+
+def list_files(article: dict[str, Any], api_url: str) -> list[Attachment]:
+    """Documents an article of the list API names itself (its attachment arrays): any
+    string value, however deep, that is a document's URL; its name from a sibling
+    `name` / `title` / `filename`."""
+    found: dict[str, Attachment] = {}
+
+    def walk(value: Any, siblings: dict[str, Any]) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v, value)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, siblings)
+        elif isinstance(value, str) and "/" in value:  # a path or URL, not a bare name
+            url = urljoin(api_url, value.strip())
+            if urlsplit(url).scheme in ("http", "https") and looks_like_document(url, ""):
+                name = next(
+                    (str(siblings[k]) for k in ("name", "title", "filename") if siblings.get(k)),
+                    url.rsplit("/", 1)[-1],
+                )
+                found.setdefault(url, Attachment(url, name))
+
+    for key, value in article.items():
+        if key not in ("url", "post_url"):
+            walk(value, article)
+    return list(found.values())
 
 
 def with_page(url: str, page: int) -> str:
@@ -89,11 +121,16 @@ class GkmlptWalker(Walker):
             if not url:
                 continue
             title = normalize(article.get("title") or "")
-            date = next(
-                (article[k] for k in ("date", "create_time", "created_at") if article.get(k)),
-                None,
+            date = next((article[k] for k in DATE_KEYS if article.get(k)), None)
+            entry = self.spider.listed(
+                response,
+                url,
+                title,
+                shown_date(date),
+                portal,
+                section,
+                files=list_files(article, response.url),
             )
-            entry = self.spider.listed(response, url, title, shown_date(date), portal, section)
             if entry:
                 yield entry
         page = response.meta.get("page", 1)

@@ -308,10 +308,13 @@ class PortalsSpider(Spider):
         date: str | None,
         portal: Portal,
         section: Section,
+        files: list[Attachment] | None = None,
     ) -> Request | Disclosure | Skipped:
         """What to do with a list entry: fetch its detail page; or, when the entry links a
         document directly, a disclosure whose one attachment is that file; or, when its
-        title says it is not wanted, a record of that."""
+        title says it is not wanted, a record of that. `files`: attachments the list
+        itself names for the entry (a list API's attachment array), added to the detail
+        page's own."""
         self._walk(response.meta).entries += 1
         url = urljoin(response.url, url)
         reason = self.skip_reason(title, classify_title(title), section, from_list=True)
@@ -319,9 +322,12 @@ class PortalsSpider(Spider):
             return self.skipped(url, title, reason, portal, section)
         if looks_like_document(url, title):
             return self.document_item(url, title, date, portal, section)
-        return self.detail_request(
+        request = self.detail_request(
             url, portal, section, title=title, date=date, walker=response.meta.get("walker")
         )
+        if files:
+            request.meta["list_files"] = [(a.url, a.name) for a in files]
+        return request
 
     # -- detail pages ---------------------------------------------------------------------
 
@@ -417,6 +423,12 @@ class PortalsSpider(Spider):
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
         attachments = self.walker(response.meta).attachments(response)
+        known = {a.url for a in attachments}
+        attachments += [
+            Attachment(url, name)
+            for url, name in response.meta.get("list_files", [])
+            if url not in known
+        ]
         yield self.disclosure(
             response.url,
             title,

@@ -23,7 +23,10 @@ SID = "755031"
 class GkmlptPrefixed(Imitation):
     """Catalogue page `/nsqcz/gkmlpt/index#2987` naming `SID` in a script; a JSON list API
     of two pages with `post_url` and epoch `create_time`; one article's body and
-    attachment links only inside an escaped JSON string; a procurement notice."""
+    attachment links only inside an escaped JSON string; one article whose list entry names
+    an attachment its page does not link (an attachment array in the list API: the field
+    names are not known from evidence, the crawler reads any document URL there); a
+    procurement notice."""
 
     family = "gkmlpt"
     detected = "gkmlpt"
@@ -65,8 +68,15 @@ class GkmlptPrefixed(Imitation):
                 self.get[f] = pdf(f)
             self.disclosures.add(self.url + detail)
             self.expected_files.update(self.url + f for f in files)
+            extra = {}
+            if n == 4:
+                table = f"{PREFIX}/attachment/0/{post}/{post}_table.xls"
+                self.get[table] = pdf(table)
+                self.expected_files.add(self.url + table)
+                extra = {"attachment": [{"name": f"{unit}预算表.xls", "url": table}]}
             articles.append(
                 {
+                    **extra,
                     "id": post,
                     "title": title,
                     "post_url": self.url + detail,
