@@ -73,7 +73,8 @@ def test_a_family_imitation_is_crawled_exactly(kind: type[Imitation], mode: str,
     assert urls(skipped) == urls(imitation.noise)
     assert all(reason.startswith("not a disclosure: ") for reason in skipped.values())
     (section,) = db["section_crawls"].rows
-    assert section["family"] == imitation.family
+    walker = imitation.auto_walker if mode == "auto" and imitation.auto_walker else imitation.family
+    assert section["family"] == walker
     assert (section["status"], section["disclosures"], section["new"]) == (
         "ok",
         len(imitation.disclosures),

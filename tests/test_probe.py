@@ -49,7 +49,7 @@ def test_probe_the_entry_page_of_each_imitation(kind: type[Imitation], tmp_path)
     reply = imitation.get[path]
     report = probe_page(imitation.url + path, reply.payload().decode(reply.encoding))
     assert report.detection.family == imitation.detected
-    assert report.walker == imitation.family
+    assert report.walker == (imitation.auto_walker or imitation.family)
     listed = {c.url for c in report.candidates}
     assert listed <= imitation.disclosures | imitation.sublists()
 

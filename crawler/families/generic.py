@@ -84,4 +84,9 @@ class GenericWalker(ListWalker):
         return found
 
     def page_meta(self, response: Response) -> dict[str, Any]:
-        return {"list_depth": response.meta.get("list_depth", 0)}
+        """A rendered list's further pages are rendered too."""
+        meta: dict[str, Any] = {"list_depth": response.meta.get("list_depth", 0)}
+        if response.meta.get("playwright"):
+            meta["playwright"] = True
+            meta["playwright_page_methods"] = response.meta.get("playwright_page_methods", [])
+        return meta

@@ -1,6 +1,6 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, hanweb, lonsun, siteserver, trs, vsb
+from tests.imitations import generic, gkmlpt, hanweb, lonsun, siteserver, spa, trs, vsb
 
 ALL = [
     *trs.IMITATIONS,
@@ -10,4 +10,5 @@ ALL = [
     *lonsun.IMITATIONS,
     *siteserver.IMITATIONS,
     *hanweb.IMITATIONS,
+    *spa.IMITATIONS,
 ]

@@ -50,6 +50,8 @@ class Imitation:
     #: the family a config entry names for it, and the family auto-detection must see
     family: str = ""
     detected: str = ""
+    #: the walker auto-detection hands it to, when not `family`
+    auto_walker: str = ""
     #: the section's entry page, relative to the site's URL
     entry: str = "/"
 
