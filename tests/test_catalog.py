@@ -59,7 +59,8 @@ def test_build_levels_and_ids():
 def test_portals_catalog_lists_a_region():
     result = CliRunner().invoke(cli, ["portals", "--catalog", "--region", "河北省/石家庄市"])
     assert result.exit_code == 0, result.output
-    lines = [line.split("\t") for line in result.output.splitlines()]
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert "catalog entries; the URL alone names the family of" in result.stderr
     assert lines and all(line[1].startswith("河北省/石家庄市") for line in lines)
     assert Counter(line[2] for line in lines)["city"] == 1
 
