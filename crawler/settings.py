@@ -58,6 +58,9 @@ ARCHIVE_MAX_FILE_SIZE = 200 * 1024 * 1024
 EXTRACTION = "drain"
 # EXTRACT_WORKERS: worker processes (0 = one per core).
 EXTRACT_WORKERS = 0
+# SECTION_MAX_LIST_PAGES: list pages requested per section and crawl at most (a pager
+# that claims more is recorded as a `too_many_pages` problem).
+SECTION_MAX_LIST_PAGES = 2000
 # PORTALS_FILE: portal configuration; None = the bundled crawler/portals.toml.
 PORTALS_FILE = None
 # DEMO_PORTAL_URL: where the bundled demo portal listens (None = $DEMO_PORTAL_URL or

@@ -220,3 +220,44 @@ def test_a_later_failure_loses_nothing_already_archived(crawled):
     path = db["files"].get(good["current_sha256"])["path"]
     assert (archive / path).read_bytes() == GOOD_PDF
     assert db.execute("select count(*) from events where crawl_id = 2").fetchone()[0] == 0
+
+
+def test_a_fake_page_counter_is_bounded(tmp_path):
+    """A pager claiming 10⁹ pages: the pager builds at most its own bound, the spider
+    requests at most SECTION_MAX_LIST_PAGES per section and records the rest."""
+    pager = "<script>createPageHTML('page_div', 1000000000, 0, 'index', 'html', 9);</script>"
+    routes = {
+        "/robots.txt": (200, "text/plain", b"", 0),
+        "/ys/index.html": (200, "text/html; charset=utf-8", f"<html>{pager}</html>".encode(), 0),
+    }
+    with LocalSite(routes) as site:
+        portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "portals",
+                "-a",
+                "portal=bad",
+                "-s",
+                f"ARCHIVE_DIR={tmp_path / 'a'}",
+                "-s",
+                f"PORTALS_FILE={portals}",
+                "-s",
+                "SECTION_MAX_LIST_PAGES=5",
+                "-s",
+                "LOG_LEVEL=WARNING",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        asked = [p for p in site.paths if p.startswith("/ys/index")]
+    assert len(asked) == 5
+    db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
+    (problem,) = db.query("select kind, section from fetch_problems where kind = 'too_many_pages'")
+    assert problem == {"kind": "too_many_pages", "section": "main"}

@@ -85,6 +85,9 @@ class _SectionWalk:
     failures: int = 0
     entries: int = 0
     done: bool = False
+    requested: int = 0  # list requests made
+    capped: int = 0  # list requests not made: the section's bound was reached
+    cap_reported: bool = False
     detected: Detection | None = None  # family = "auto": what the entry page showed
     walker: str | None = None  # … and the walker that took the section on
 
@@ -218,8 +221,13 @@ class PortalsSpider(Spider):
             fingerprint += b"/browser"
         if fingerprint in self._list_seen:
             return False
+        walk = self._walk(request.meta)
+        if walk.requested >= self.crawler.settings.getint("SECTION_MAX_LIST_PAGES"):
+            walk.capped += 1
+            return False
         self._list_seen.add(fingerprint)
-        self._walk(request.meta).pending += 1
+        walk.requested += 1
+        walk.pending += 1
         return True
 
     def _on_list_page(self, response: Response) -> Output:
@@ -243,6 +251,17 @@ class PortalsSpider(Spider):
                 kind="parse_error",
                 http_status=response.status,
                 detail=f"list page: {type(exc).__name__}: {exc}"[:500],
+            )
+        if walk.capped and not walk.cap_reported:
+            walk.cap_reported = True
+            bound = self.crawler.settings.getint("SECTION_MAX_LIST_PAGES")
+            yield FetchProblem(
+                portal_id=response.meta["portal_id"],
+                section=response.meta["section_id"],
+                url=response.url,
+                kind="too_many_pages",
+                detail=f"the section's list claims more than {bound} pages"
+                " (SECTION_MAX_LIST_PAGES): the rest are not requested",
             )
         yield from self._list_answered(response.meta)
 
