@@ -90,3 +90,31 @@ def test_kangxi_radicals_are_normalised():
 )
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    "title, unit",
+    [
+        ("（更正版）某市司法局2025年部门预算", "某市司法局"),
+        ("某市司法局（更正）2025年部门决算", "某市司法局"),
+        ("【更正】某市信访局（本级）2026年单位预算", "某市信访局（本级）"),
+        ("某市民政局(修订版)2026年部门预算公开", "某市民政局"),
+    ],
+)
+def test_correction_markers_are_no_part_of_a_unit_name(title, unit):
+    facts = classify_title(title)
+    assert facts.is_disclosure and facts.unit_name == unit
+
+
+@pytest.mark.parametrize(
+    "title, word",
+    [
+        ("某局2026年预算执行情况审计整改报告", "执行情况"),
+        ("关于开展2026年部门预算绩效自评工作的通知", "绩效自评"),
+        ("某区2026年部门预算绩效目标表", "绩效目标"),
+        ("关于某区2026年部门预算公开的征求意见稿", "征求意见"),
+    ],
+)
+def test_noise_says_which_word_made_it_noise(title, word):
+    facts = classify_title(title)
+    assert not facts.is_disclosure and facts.noise_word == word
