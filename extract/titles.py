@@ -13,8 +13,12 @@ _FINAL = re.compile(r"决\s*算")
 # year: before it they are usually part of the unit's name (教育考试院, 政府采购中心).
 _NOT_DISCLOSURE = re.compile(
     r"采购|招标|投标|中标|成交|比选|询价|招聘|聘用|录用|遴选|选调|考试|执行情况|执行审计|"
-    r"绩效评价|绩效自评|评审|预算管理办法|编制工作|通知$"
+    r"审计(工作)?报告|审计整改|整改情况|绩效评价|绩效自评|绩效目标|评审|预算管理办法|编制工作|"
+    r"征求意见|通知$"
 )
+# Correction markers in a title (（更正版）, 【更正】): they say the document was corrected,
+# they are no part of the unit's name.
+_CORRECTION = re.compile(r"[(（【\[]\s*(更正|修正|修订|调整|重新发布)[版稿后件]?\s*[)）】\]]")
 _YEAR = re.compile(r"(2\s?0\s?\d\s?\d)\s*年")
 _YEAR_ANY = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _SCOPE_UNIT = re.compile(r"单位(预|决)算")
@@ -39,6 +43,7 @@ class TitleFacts:
     year: int | None
     unit_name: str | None
     scope: Scope | None
+    noise_word: str | None = None  # what made it noise
 
 
 def normalize(text: str) -> str:
@@ -57,16 +62,19 @@ def classify_title(title: str) -> TitleFacts:
     elif final:
         doc_type = "final_account"
     m = _YEAR.search(t) or _YEAR_ANY.search(t)
-    noise = bool(_NOT_DISCLOSURE.search(t[m.end() :] if m else t))
+    noisy = _NOT_DISCLOSURE.search(t[m.end() :] if m else t)
+    noise = bool(noisy)
     is_disclosure = doc_type is not None and not noise
     year = int(re.sub(r"\s", "", m.group(1))) if m else None
     unit = None
     if m and m.start() > 0:
-        unit = _UNIT_PREFIX.sub("", t[: m.start()]).strip(" -—_:：、")
+        unit = _CORRECTION.sub("", _UNIT_PREFIX.sub("", t[: m.start()])).strip(" -—_:：、")
         unit = _UNIT_SCOPE_SUFFIX.sub("", unit).strip()
         # official names are written with full-width parentheses (NFKC made them ASCII)
         unit = unit.replace("(", "（").replace(")", "）") or None
     scope: Scope | None = None
     if doc_type:
         scope = "unit" if _SCOPE_UNIT.search(t) else "department"
-    return TitleFacts(is_disclosure, noise, doc_type, year, unit, scope)
+    return TitleFacts(
+        is_disclosure, noise, doc_type, year, unit, scope, noisy.group(0) if noisy else None
+    )
