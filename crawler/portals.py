@@ -31,6 +31,7 @@ FAMILIES: tuple[str, ...] = (
     "gkmlpt",
     "jpage",
     "lonsun",
+    "nmg",
     "rendered",
     "siteserver",
     "trs",

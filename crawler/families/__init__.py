@@ -11,6 +11,7 @@ from crawler.families.generic import GenericWalker
 from crawler.families.gkmlpt import GkmlptWalker
 from crawler.families.jpage import JpageWalker
 from crawler.families.lonsun import LonsunWalker
+from crawler.families.nmg import NmgWalker
 from crawler.families.rendered import RenderedWalker
 from crawler.families.siteserver import SiteServerWalker
 from crawler.families.trs import TrsWalker
@@ -24,6 +25,7 @@ WALKERS: dict[str, type[Walker]] = {
         GkmlptWalker,
         JpageWalker,
         LonsunWalker,
+        NmgWalker,
         RenderedWalker,
         SiteServerWalker,
         TrsWalker,

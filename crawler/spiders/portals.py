@@ -348,6 +348,25 @@ class PortalsSpider(Spider):
             request.meta["list_files"] = [(a.url, a.name) for a in files]
         return request
 
+    def listed_with_files(
+        self,
+        response: Response,
+        url: str,
+        title: str,
+        date: str | None,
+        portal: Portal,
+        section: Section,
+        attachments: list[Attachment],
+    ) -> Disclosure | Skipped:
+        """A list entry whose files the list (a platform's API) names itself: the
+        disclosure at once, no detail page fetched."""
+        self._walk(response.meta).entries += 1
+        facts = classify_title(title)
+        reason = self.skip_reason(title, facts, section)
+        if reason:
+            return self.skipped(url, title, reason, portal, section)
+        return self.disclosure(url, title, date, facts, portal, section, attachments)
+
     # -- detail pages ---------------------------------------------------------------------
 
     def detail_request(

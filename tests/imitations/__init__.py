@@ -1,6 +1,6 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, hanweb, lonsun, siteserver, spa, trs, vsb
+from tests.imitations import generic, gkmlpt, hanweb, lonsun, nmg, siteserver, spa, trs, vsb
 
 ALL = [
     *trs.IMITATIONS,
@@ -11,4 +11,5 @@ ALL = [
     *siteserver.IMITATIONS,
     *hanweb.IMITATIONS,
     *spa.IMITATIONS,
+    *nmg.IMITATIONS,
 ]
