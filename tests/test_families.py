@@ -90,7 +90,7 @@ def test_a_family_imitation_is_crawled_exactly(kind: type[Imitation], mode: str,
 def test_auto_detection_names_the_family_of_the_entry_page(kind: type[Imitation]):
     imitation = kind()
     imitation.url = "http://127.0.0.1:1"
-    imitation.files_url = "http://localhost:2"
+    imitation.files_url = "http://127.0.0.2:2"
     imitation.build()
     reply = imitation.get[imitation.entry.split("#")[0]]
     found = detect(imitation.url + imitation.entry, reply.payload().decode(reply.encoding))

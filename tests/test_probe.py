@@ -43,7 +43,7 @@ def test_probe_a_saved_page_from_the_command_line(real_dir):
 @pytest.mark.parametrize("kind", ALL, ids=lambda k: k.__name__)
 def test_probe_the_entry_page_of_each_imitation(kind: type[Imitation], tmp_path):
     imitation = kind()
-    imitation.url, imitation.files_url = "http://127.0.0.1:1", "http://localhost:2"
+    imitation.url, imitation.files_url = "http://127.0.0.1:1", "http://127.0.0.2:2"
     imitation.build()
     path = imitation.entry.split("#")[0]
     reply = imitation.get[path]

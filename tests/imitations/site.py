@@ -3,7 +3,7 @@
 An :class:`Imitation` is one portal built the way one software family builds its pages
 (each module's docstring names the evidence it follows). It answers GET and POST, may
 redirect and name files in Content-Disposition, and may serve files from a second host
-(`localhost` instead of `127.0.0.1`, on another port: a government's file server). It
+(`127.0.0.2` instead of `127.0.0.1`, on another port: a government's file server). It
 knows what a crawl of it must find: the disclosure pages and the files.
 """
 
@@ -57,7 +57,7 @@ class Imitation:
 
     def __init__(self) -> None:
         self.url = ""  # the site, once served: http://127.0.0.1:PORT
-        self.files_url = ""  # the second host: http://localhost:PORT2
+        self.files_url = ""  # the second host: http://127.0.0.2:PORT2
         self.get: dict[str, Reply] = {}
         self.files: dict[str, Reply] = {}  # served by the second host
         self.disclosures: set[str] = set()
@@ -114,6 +114,7 @@ class Imitation:
 
 
 def _server(imitation: Imitation, files_host: bool) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1, or on 127.0.0.2 for the file host (all of 127/8 is loopback)."""
     class Handler(BaseHTTPRequestHandler):
         def _reply(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -137,7 +138,7 @@ def _server(imitation: Imitation, files_host: bool) -> ThreadingHTTPServer:
         def log_message(self, *args: object) -> None:
             pass
 
-    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    return ThreadingHTTPServer(("127.0.0.2" if files_host else "127.0.0.1", 0), Handler)
 
 
 @contextmanager
@@ -145,7 +146,7 @@ def served(imitation: Imitation) -> Iterator[Imitation]:
     """Serve the imitation (and its file host) for the duration of the block."""
     main, files = _server(imitation, False), _server(imitation, True)
     imitation.url = f"http://127.0.0.1:{main.server_address[1]}"
-    imitation.files_url = f"http://localhost:{files.server_address[1]}"
+    imitation.files_url = f"http://127.0.0.2:{files.server_address[1]}"
     imitation.build()
     for server in (main, files):
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -164,7 +164,10 @@ class TrsCountPage(Imitation):
                 f"{unit}2025年部门{doc}.pdf",
                 f"{unit}2025年部门{doc}表.{['xls', 'doc'][n % 2]}",
             ]
-            hrefs = [f"{self.files_url}/upload/2026/01/{n}/{name}" for name in names]
+            # the first units' files are on the government's file server (another host,
+            # crawled at the polite default pace), the rest beside the pages
+            host = self.files_url if n < 2 else self.url
+            hrefs = [f"{host}/upload/2026/01/{n}/{name}" for name in names]
             body = "".join(
                 f'<p><a href="{h}">{name}</a></p>' for h, name in zip(hrefs, names, strict=True)
             )
@@ -172,9 +175,9 @@ class TrsCountPage(Imitation):
                 trs_detail(title, date, body), content_type="text/html; charset=gbk", encoding="gbk"
             )
             for h in hrefs:
-                path = h[len(self.files_url) :]
-                self.files[quote(path)] = pdf(path)
-                self.expected_files.add(self.files_url + quote(path))
+                path = quote(h[len(host) :])
+                (self.files if host == self.files_url else self.get)[path] = pdf(path)
+                self.expected_files.add(host + path)
             self.disclosures.add(self.url + detail)
             entries.append((detail, title, date))
         pages = [entries[i : i + 2] for i in range(0, len(entries), 2)]
