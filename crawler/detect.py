@@ -148,15 +148,32 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
     Fingerprint(
         "cicro",
         "cicro",
-        url=(r"/info/i(List|Index)\.jsp",),
-        page=(r"/info/i(List|Index)\.jsp", r"cicro"),
+        url=(r"/info/i(List|Index)\.jsp", r"/wcm\.files/upload/"),
+        page=(
+            r"/info/i(List|Index)\.jsp",
+            r"/wcm\.files/upload/",
+            r"信息列表\s*开始",
+            r"\bcicro\b",
+        ),
     ),
     # Epoint WebBuilder (新点): categorynum paths of 3-digit groups
     Fingerprint(
         "epoint",
         "epoint",
-        url=(r"categorynum=", r"/WebbuilderMIS/", r"/(\d{3}){2,}/(\d{3}){3,}/"),
-        page=(r"categorynum", r"WebbuilderMIS", r"ewb-page", r"epoint"),
+        url=(
+            r"categorynum=",
+            r"/WebbuilderMIS/",
+            r"EpointWebBuilder|EWB-FRONT",
+            r"/infodetail/\?infoid=",
+            r"/(\d{3}){2,}/(\d{3}){3,}/",
+        ),
+        page=(
+            r"WebbuilderMIS|EpointWebBuilder|downloadztbattach",
+            r"\bewb-(page|list|article|container)",
+            r"ShowAjaxNewPage\s*\(",
+            r"categorynum",
+            r"\bepoint\b",
+        ),
     ),
     # TRS WCM: the pager script, its article meta tags, its attachment names
     Fingerprint(

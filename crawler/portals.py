@@ -27,6 +27,8 @@ _Thing = TypeVar("_Thing", "Portal", "Section")
 #: the family from the entry page; ``generic`` reads any list by what its links say.
 FAMILIES: tuple[str, ...] = (
     "auto",
+    "cicro",
+    "epoint",
     "generic",
     "gkmlpt",
     "jpage",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from crawler.families.auto import AutoWalker
 from crawler.families.base import Walker
+from crawler.families.cicro import CicroWalker
+from crawler.families.epoint import EpointWalker
 from crawler.families.generic import GenericWalker
 from crawler.families.gkmlpt import GkmlptWalker
 from crawler.families.jpage import JpageWalker
@@ -21,6 +23,8 @@ WALKERS: dict[str, type[Walker]] = {
     w.family: w
     for w in (
         AutoWalker,
+        CicroWalker,
+        EpointWalker,
         GenericWalker,
         GkmlptWalker,
         JpageWalker,

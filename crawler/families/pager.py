@@ -28,7 +28,9 @@ _CREATE_PAGE = re.compile(
 )
 _COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 _NEXT = re.compile(r"^(下一?页|后页|>|›|»)$")
-_LAST = re.compile(r"^(尾页|末页|最后一?页|>>|»»)$")
+_LAST = re.compile(r"^(尾页|末页|未页|最后一?页|>>|»»)$")  # 未页: a CMS's typo for 末页
+# a page count printed beside the pager: 共N页, or cur/total
+_COUNT_TEXT = re.compile(r"共\s*(\d+)\s*页|(?<![\d/])\d+\s*/\s*(\d+)(?![\d/])")
 _NUMBER = re.compile(r"\d+")
 
 
@@ -77,6 +79,21 @@ def between(next_url: str, last_url: str, limit: int = DEFAULT_LIMIT) -> list[st
     return [f"{next_url[: x.start()]}{n}{next_url[x.end() :]}" for n in numbers]
 
 
+def _last_from_count(sel: Selector, next_url: str) -> str | None:
+    """The last page's URL, from a printed page count (共N页, `1/37` in the pager) and the
+    next page's URL: its page number (2) becomes the count."""
+    text = " ".join(sel.xpath('//*[contains(@class, "page")]//text()').getall())
+    m = _COUNT_TEXT.search(normalize(text))
+    if not m:
+        return None
+    count = int(m.group(1) or m.group(2))
+    twos = [t for t in _NUMBER.finditer(next_url) if t.group() == "2"]
+    if count < 2 or len(twos) != 1:
+        return None
+    t = twos[0]
+    return f"{next_url[: t.start()]}{count}{next_url[t.end() :]}"
+
+
 def link_pages(sel: Selector, page_url: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     """Further pages named by the page's own pager links (下一页, 尾页, numbers)."""
     next_url = last_url = None
@@ -99,6 +116,8 @@ def link_pages(sel: Selector, page_url: str, limit: int = DEFAULT_LIMIT) -> list
             numbered.append((int(text), url))
     if numbered and not last_url:
         last_url = max(numbered)[1]
+    if next_url and not last_url:
+        last_url = _last_from_count(sel, next_url)
     pages = [url for _, url in numbered]
     if next_url and last_url:
         pages += between(next_url, last_url, limit)

@@ -1,6 +1,18 @@
 """Local imitations of real portal families (see site.py); `ALL` lists every one."""
 
-from tests.imitations import generic, gkmlpt, hanweb, lonsun, nmg, siteserver, spa, trs, vsb
+from tests.imitations import (
+    cicro,
+    epoint,
+    generic,
+    gkmlpt,
+    hanweb,
+    lonsun,
+    nmg,
+    siteserver,
+    spa,
+    trs,
+    vsb,
+)
 
 ALL = [
     *trs.IMITATIONS,
@@ -12,4 +24,6 @@ ALL = [
     *hanweb.IMITATIONS,
     *spa.IMITATIONS,
     *nmg.IMITATIONS,
+    *cicro.IMITATIONS,
+    *epoint.IMITATIONS,
 ]

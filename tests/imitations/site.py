@@ -115,6 +115,7 @@ class Imitation:
 
 def _server(imitation: Imitation, files_host: bool) -> ThreadingHTTPServer:
     """A server on 127.0.0.1, or on 127.0.0.2 for the file host (all of 127/8 is loopback)."""
+
     class Handler(BaseHTTPRequestHandler):
         def _reply(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
