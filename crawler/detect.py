@@ -72,7 +72,14 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
         "hanweb",
         "jpage",
         url=(r"/col/col\d+/", r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html"),
-        page=(r"<datastore>", r"jpage/dataproxy\.jsp", r"\.jpage\s*\(\s*\{", r"/module/jslib/"),
+        page=(
+            r"<datastore>",
+            r"jpage/dataproxy\.jsp",
+            r"\.jpage\s*\(\s*\{",
+            r"Produced By 大汉网络|大汉版通",
+            r"/jcms_files/jcms",
+            r"/module/jslib/",
+        ),
     ),
     # Inner Mongolia's unified platform: a JSON API under /yjs/business/
     Fingerprint(
@@ -183,10 +190,12 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
             r"/t20\d{6}_\d+\.s?html?$",
             r"/index_\d+\.s?html?$",
             r"/(zwgk|zfxxgk|xxgk)_\d+/",
+            r"/c\d+/content\.s?html$",
             r"/(common_list|xxgklist|column-index(-\d+)?)\.shtml",
         ),
         page=(
             r"createPageHTML\s*\(",
+            r"\bTRS_(Editor|UEDITOR)\b",
             r"var\s+countPage\s*=",
             r"<meta\s+name=[\"']?(ArticleTitle|ColumnName|ContentSource)",
             r"/[PW]0\d{17}\.\w+",

@@ -50,9 +50,15 @@ def test_trs_page_count_from_createpagehtml():
         "http://h/ys/index_1.html",
         "http://h/ys/index_2.html",
     ]
-    assert page_urls("http://h/ys/", "createPageHTML(25, 1, 'index', 'shtml', 500)")[-1] == (
-        "http://h/ys/index_24.shtml"
+    # TRS's own four-argument call, its index from 0 (TRS template snippets)
+    classic = page_urls("http://h/ys/index.htm", 'createPageHTML(10, 0, "index", "htm");')
+    assert classic[0] == "http://h/ys/index_1.htm" and classic[-1] == "http://h/ys/index_9.htm"
+    # the six-argument call whose first page is number 1 (common_list.shtml, then _2 …)
+    one_based = page_urls(
+        "http://h/ys/common_list.shtml", "createPageHTML('page_div',22,1,'common_list','shtml',325)"
     )
+    assert one_based[0] == "http://h/ys/common_list_2.shtml"
+    assert one_based[-1] == "http://h/ys/common_list_22.shtml" and len(one_based) == 21
 
 
 def test_trs_page_count_from_countpage():

@@ -23,6 +23,7 @@ from parsel import Selector
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.attachments import unescape_js
 from crawler.families.base import Output, Walker
 from crawler.portals import Portal, Section
 from extract.titles import normalize
@@ -33,6 +34,8 @@ _TOTAL_RECORD = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
 _PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
 _TOTAL_PAGE = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
 _DATE = re.compile(r"20\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?")
+_DATA_STORE = re.compile(r"dataStore\s*:\s*(InitData\w*)")
+_JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.S)
 _PROXY_URL = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]")
 _GROUP_SIZE = re.compile(r"groupSize\s*:\s*['\"]?(\d+)")
 _AJAX_PARAM = re.compile(r"ajaxParam\s*:\s*\{(.*?)\}", re.S)
@@ -47,9 +50,28 @@ def ajax_form(text: str) -> dict[str, str] | None:
     return {k: quoted or double or bare for k, quoted, double, bare in _PARAM.findall(m.group(1))}
 
 
+def record_list(text: str) -> list[str]:
+    """The list entries of a page or a proxy's answer, as HTML fragments: the records of a
+    `<datastore>`, or (older jcms) the strings of the `dataStore` array the page's
+    `jpage({dataStore: InitData123, …})` call names (`InitData123 = ['<li>…', …]`)."""
+    found = _RECORD.findall(text)
+    if found:
+        return found
+    store = _DATA_STORE.search(text)
+    if not store:
+        return []
+    array = re.search(rf"\b{re.escape(store.group(1))}\s*=\s*\[(.*?)\]\s*;", text, re.S)
+    if not array:
+        return []
+    return [
+        unescape_js(m.group(1) if m.group(1) is not None else m.group(2))
+        for m in _JS_STRING.finditer(array.group(1))
+    ]
+
+
 def records_html(text: str) -> str:
-    """The list entries of a `<datastore>` (a page's island or a proxy's answer) as HTML."""
-    return "\n".join(_RECORD.findall(text))
+    """The list entries of a page or a proxy's answer as one HTML text."""
+    return "\n".join(record_list(text))
 
 
 def with_page(proxy_url: str, page: int) -> str:
@@ -63,7 +85,7 @@ class JpageWalker(Walker):
 
     def records(self, response: Response, text: str) -> Output:
         portal, section = self.spider.section_for(response.meta)
-        for record in _RECORD.findall(text):
+        for record in record_list(text):
             sel = Selector(text=record)
             a = sel.css("a[href]")
             if not a:
@@ -86,7 +108,7 @@ class JpageWalker(Walker):
             yield from self.post_groups(
                 urljoin(response.url, post_url.group(1)),
                 form,
-                first=len(_RECORD.findall(text)) + 1,
+                first=len(record_list(text)) + 1,
                 total=int(total.group(1)),
                 per_page=int(per_page.group(1)),
                 group=int(m.group(1)) if (m := _GROUP_SIZE.search(text)) else 3,

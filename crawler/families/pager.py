@@ -1,7 +1,11 @@
 """The further pages of a list, from whatever the page gives away.
 
-- a page-count script: TRS's `createPageHTML('page_div', 25, 0, 'index', 'html', 500)`
-  or `var countPage = 25`, with pages `index_1.html` … (`index.html` is page 0);
+- a page-count script: TRS's `createPageHTML(25, 0, "index", "htm")` (pages `index.htm`,
+  `index_1.htm` … `index_24.htm`: the index counts from 0), the six-argument
+  `createPageHTML('page_div', 22, 1, 'common_list', 'shtml', 325)` (pages
+  `common_list.shtml`, `common_list_2.shtml` … `common_list_22.shtml`: from 1), or
+  `var countPage = 25` (from 0). The entry page is the first page: the index the call
+  gives it says where numbers start;
 - links: 下一页 and 尾页 (or the highest numbered link). Between the next page's URL and
   the last page's, the one number that differs is the page number; the pages between are
   generated, whether numbers count up (`list_2.shtml` … `list_9.shtml`,
@@ -46,7 +50,9 @@ def script_pages(list_url: str, text: str, limit: int = DEFAULT_LIMIT) -> list[s
     """All further pages of a TRS-style list, read from its page-count script."""
     m = _CREATE_PAGE.search(text)
     if m:
-        count, name, ext = int(m.group(1)), m.group(3), m.group(4)
+        count, first, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        if first >= 1:  # the first page is number 1: the others are _2 … _count
+            return [urljoin(list_url, f"{name}_{i}.{ext}") for i in range(2, min(count, limit) + 1)]
     else:
         cm = _COUNT_PAGE.search(text)
         if not cm:

@@ -6,8 +6,13 @@ articles `/art/YYYY/M/D/art_{columnId}_{id}.html`, the first records inside
 `<script type="text/xml"><datastore>…<record><![CDATA[<li><a …>…</a><span>date</span></li>]]>`,
 further pages by POST `…/dataproxy.jsp?startrecord=…&endrecord=…&perpage=…` with the form
 `col=1&appid=1&webid=…&columnid=…&unitid=…`, answered with `<datastore><totalrecord>` XML;
-GBK pages), public crawlers of Hanweb sites (`jpage({… ajaxParam: {…}})`,
-`/module/download/downfile.jsp?classid=0&filename=…`).
+GBK pages), public crawlers of Hanweb sites (`jpage({… ajaxParam: {…}})`, groups of
+pages per POST, `/module/download/downfile.jsp?classid=0&filename=<32 hex>.pdf` answering
+302 to `/jcms_files/jcms1/web{N}/site/attach/0/…`, the footer `Produced By 大汉网络
+大汉版通发布系统`, article paths whose month and day are not zero-padded), and a page
+captured from an older jcms site (records as strings of an `InitData…` array that the
+`jpage({dataStore: InitData…, proxyUrl: '/module/jslib/jquery/jpage/dataproxy.jsp'})` call
+names).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ class HanwebPost(Imitation):
     family = "jpage"
     detected = "hanweb"
     entry = f"/col/col{COLUMN}/index.html"
+    proxy = "/module/web/jpage/dataproxy.jsp"
 
     def build(self) -> None:
         self.records = []
@@ -61,15 +67,22 @@ class HanwebPost(Imitation):
             href = f"/art/2026/2/{day}/art_{COLUMN}_{art}.html"
             title = f"{unit}2026年部门预算公开"
             if n % 2:
-                f = f"/module/download/downfile.jsp?classid=0&filename={2602000 + n}.pdf"
+                stored = f"{n:032x}.pdf"
+                f = f"/module/download/downfile.jsp?classid=0&filename={stored}"
                 link = f.replace("&", "&amp;")
+                target = f"/jcms_files/jcms1/web{WEBID}/site/attach/0/{stored}"
+                self.get[target] = pdf(target)
+                self.get[f] = Reply(b"", status=302, headers={"Location": target})
+                self.expected_files.add(self.url + f)
+                f = ""
             else:
                 f = "/module/download/downfile.jsp?classid=0&filename=" + quote(
                     f"{unit}2026年部门预算.pdf"
                 )
                 link = f.replace("&", "&amp;")
-            self.get[f] = pdf(f)
-            self.expected_files.add(self.url + f)
+            if f:
+                self.get[f] = pdf(f)
+                self.expected_files.add(self.url + f)
             self.get[href] = gbk(
                 '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
                 f'<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="2026-02-{day:02d} 10:00">'
@@ -83,8 +96,11 @@ class HanwebPost(Imitation):
         self.get[notice] = gbk("<html><body>通知</body></html>")
         self.noise.add(self.url + notice)
         self.records.insert(5, record(notice, "关于做好2027年部门预算编制工作的通知", "2026-01-05"))
+        self.get[self.entry] = self.entry_page()
+
+    def entry_page(self) -> Reply:
         first = "".join(self.records[: PER_PAGE * GROUP])
-        self.get[self.entry] = gbk(
+        return gbk(
             '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
             "<title>财政预决算 某县人民政府</title>"
             '<script type="text/javascript" src="/module/jslib/jquery/jpage/jquery.jpage.js"></script>'
@@ -95,11 +111,13 @@ class HanwebPost(Imitation):
             f" perPage: '{PER_PAGE}', totalRecord: '{len(self.records)}', groupSize: '{GROUP}', themeName: 'default',"
             f" ajaxParam: {{col: 1, appid: 1, webid: {WEBID}, path: '/', columnid: {COLUMN},"
             f" sourceContentType: 1, unitid: '{UNIT_ID}', webname: '某县人民政府', permissiontype: 0}}}});}});"
-            "</script></body></html>"
+            "</script>"
+            "<a href='http://www.hanweb.com' style='display:none'>Produced By 大汉网络 大汉版通发布系统</a>"
+            "</body></html>"
         )
 
     def post(self, path: str, form: dict[str, str]) -> Reply | None:
-        if not path.startswith("/module/web/jpage/dataproxy.jsp?"):
+        if not path.startswith(self.proxy + "?"):
             return None
         expected = {"col": "1", "appid": "1", "webid": WEBID, "columnid": COLUMN, "unitid": UNIT_ID}
         if any(form.get(k) != v for k, v in expected.items()):
@@ -115,4 +133,31 @@ class HanwebPost(Imitation):
         )
 
 
-IMITATIONS = [HanwebPost]
+class HanwebInitData(HanwebPost):
+    """An older jcms column: the first records are the strings of a script array, the rest
+    come by POST to `/module/jslib/jquery/jpage/dataproxy.jsp`."""
+
+    proxy = "/module/jslib/jquery/jpage/dataproxy.jsp"
+
+    def entry_page(self) -> Reply:
+        first = [
+            r.removeprefix("<record><![CDATA[").removesuffix("]]></record>")
+            for r in self.records[: PER_PAGE * GROUP]
+        ]
+        array = ",".join("'" + r.replace("'", "\\'") + "'" for r in first)
+        return gbk(
+            '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head>'
+            f'<body><div id="{UNIT_ID}"></div><script language="javascript">'
+            f"var InitData{UNIT_ID}=[{array}];"
+            f"$('#{UNIT_ID}').jpage({{themeName:'default',showMode:'full',"
+            f"totalRecord:{len(self.records)},openCookies:false,dataBefore:'',"
+            f"dataStore:InitData{UNIT_ID},dataAfter:'',groupSize:{GROUP},"
+            f"proxyUrl:'{self.proxy}',perPage:{PER_PAGE},barPosition:'bottom',"
+            f"ajaxParam:{{col:1,appid:'1',webid:{WEBID},path:'/',columnid:{COLUMN},"
+            f"unitid:'{UNIT_ID}',webname:'某县人民政府',permissiontype:0}}}});</script>"
+            "<a href='http://www.hanweb.com' style='display:none'>"
+            "Produced By 大汉网络 大汉版通发布系统</a></body></html>"
+        )
+
+
+IMITATIONS = [HanwebPost, HanwebInitData]

@@ -1,4 +1,4 @@
-"""TRS WCM portals, three pager variants seen in the wild.
+"""TRS WCM portals, four pager variants seen in the wild.
 
 Evidence (no real page copied): ../shared/real/PORTALS.md (TRS lists `index_N.html`,
 `createPageHTML('paging', 25, 1, 'index', 'html', 500)`, `var countPage = N//共多少页`;
@@ -7,7 +7,11 @@ attachments as `P0….pdf` links with `oldsrc`, `downloadFj('名称.pdf','./W0�
 handlers and a `var hasFJ = '<a …>…<BR/>…'` string), the three saved Chongqing TRS detail
 pages in ../shared/real/html (a department page listing its units' pages; five
 attachments on one page), FAMILIES.md (`common_list.shtml`, `xxgklist.shtml` columns;
-`/202401/<hex>.shtml` details).
+`/202401/<hex>.shtml` details); TRS's own template snippets (the four-argument
+`createPageHTML(count, index, "index", "htm")`, index from 0) and public crawlers of TRS
+government sites (the six-argument `createPageHTML('page_div', 22, 1, 'common_list',
+'shtml', 325)`, from 1; `/c<id>/content.shtml` details; `var att = '<a …>'`;
+`<div id="files">` attachments; `TRS_Editor` bodies).
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ def list_page(items: list[tuple[str, str, str]], pager: str) -> str:
 
 
 class TrsScriptPager(Imitation):
-    """`index.html` + `createPageHTML(...)`; details `tYYYYMMDD_N.html`; all three
+    """`index.html` + TRS's `createPageHTML(N, k, "index", "html")`; details
+    `tYYYYMMDD_N.html`; all three
     attachment forms; a department page listing its units' pages; a list entry that is
     the PDF itself; notices about budget work that are not disclosures."""
 
@@ -133,23 +138,21 @@ class TrsScriptPager(Imitation):
         pages = [entries[i : i + per_page] for i in range(0, len(entries), per_page)]
         for number, items in enumerate(pages):
             name = "index.html" if number == 0 else f"index_{number}.html"
-            script = (
-                f"<script>createPageHTML('page_div', {len(pages)}, {number}, 'index', 'html',"
-                f" {len(entries)});</script>"
-            )
+            script = f'<script>createPageHTML({len(pages)}, {number}, "index", "html");</script>'
+
             self.get[f"{base}/{name}"] = Reply(
                 list_page(items, '<div id="page_div"></div>' + script)
             )
 
 
 class TrsCountPage(Imitation):
-    """`common_list.shtml` + `var countPage = N//共多少页` (pages `common_list_1.shtml`…),
+    """`index.shtml` + `var countPage = N//共多少页` (pages `index_1.shtml`…),
     GBK-encoded; details `/YYYYMM/<32 hex>.shtml`; attachments on the government's file
     server (another host) with Chinese file names, PDF, XLS and DOC."""
 
     family = "trs"
     detected = "trs"
-    entry = "/xxgk/czyjs/common_list.shtml"
+    entry = "/xxgk/czyjs/index.shtml"
 
     def build(self) -> None:
         base = "/xxgk/czyjs"
@@ -182,8 +185,11 @@ class TrsCountPage(Imitation):
             entries.append((detail, title, date))
         pages = [entries[i : i + 2] for i in range(0, len(entries), 2)]
         for number, items in enumerate(pages):
-            name = "common_list.shtml" if number == 0 else f"common_list_{number}.shtml"
-            script = f"<script>var currentPage = {number};var countPage = {len(pages)}//共多少页</script>"
+            name = "index.shtml" if number == 0 else f"index_{number}.shtml"
+            script = (
+                f"<script>var currentPage = {number};//所在页从0开始\n"
+                f"var countPage = {len(pages)}//共多少页</script>"
+            )
             self.get[f"{base}/{name}"] = Reply(
                 list_page(items, script), content_type="text/html; charset=gbk", encoding="gbk"
             )
@@ -225,4 +231,51 @@ class TrsLastPageLink(Imitation):
             self.get[f"{base}/{name(k)}"] = Reply(list_page(items, pager))
 
 
-IMITATIONS = [TrsScriptPager, TrsCountPage, TrsLastPageLink]
+class TrsCommonList(Imitation):
+    """`common_list.shtml` + the six-argument `createPageHTML('page_div', N, k,
+    'common_list', 'shtml', total)` whose pages count from 1 (`common_list_2.shtml` …);
+    details `/c<channel>/c<id>/content.shtml` with a `TRS_Editor` body, attachments under
+    `<div id="files">` and in a `var att = '<a …>'` string."""
+
+    family = "trs"
+    detected = "trs"
+    entry = "/zwgk/c106256/common_list.shtml"
+
+    def build(self) -> None:
+        base = "/zwgk/c106256"
+        entries = []
+        for n, unit in enumerate(UNITS[:6]):
+            ident = 7547350 + n
+            title = f"{unit}2026年部门预算"
+            detail = f"{base}/c{ident}/content.shtml"
+            files = [f"{base}/c{ident}/{ident}/files/{quote('附件1：' + title)}.pdf"]
+            body = (
+                f'<div class="TRS_Editor"><p>现将{title}公开如下。</p></div>'
+                f'<div id="files"><a href="{ident}/files/附件1：{title}.pdf">附件1：{title}.pdf</a></div>'
+            )
+            if n % 2:
+                xlsx = f"P020260312{ident}.xlsx"
+                files.append(f"{base}/c{ident}/{xlsx}")
+                body += (
+                    f"<script>var att = '<a href=\"./{xlsx}\">{title}表.xlsx</a>';"
+                    "if (att != null && att.length > 0) { document.write(att); }</script>"
+                )
+            self.get[detail] = Reply(trs_detail(title, f"2026-03-{10 + n}", body))
+            for f in files:
+                self.get[f] = pdf(f)
+            self.disclosures.add(self.url + detail)
+            self.expected_files.update(self.url + f for f in files)
+            entries.append((detail, title, f"2026-03-{10 + n}"))
+        pages = [entries[i : i + 2] for i in range(0, len(entries), 2)]
+        for k, items in enumerate(pages, start=1):
+            name = "common_list.shtml" if k == 1 else f"common_list_{k}.shtml"
+            script = (
+                f"<script>createPageHTML('page_div',{len(pages)},{k},'common_list','shtml',"
+                f"{len(entries)});</script>"
+            )
+            self.get[f"{base}/{name}"] = Reply(
+                list_page(items, '<div id="page_div"></div>' + script)
+            )
+
+
+IMITATIONS = [TrsScriptPager, TrsCountPage, TrsLastPageLink, TrsCommonList]
