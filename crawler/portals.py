@@ -32,6 +32,7 @@ FAMILIES: tuple[str, ...] = (
     "generic",
     "gkmlpt",
     "jpage",
+    "json",
     "lonsun",
     "nmg",
     "rendered",
@@ -66,6 +67,13 @@ SECTION_KEYS: tuple[str, ...] = (
     "pager",
     "page_base",
     "noise",
+    "form",
+    "json_items",
+    "json_title",
+    "json_date",
+    "json_url",
+    "json_files",
+    "json_file_url",
 )
 
 #: The bundled file's name in messages.
@@ -88,6 +96,15 @@ class Section:
     pager: str | None = None  # further pages: a URL (relative to the entry) with {n}
     page_base: int = 1  # the number {n} the entry page itself has in `pager`
     noise: tuple[str, ...] = ()  # words that make a title no disclosure
+    # family = "json" (a list API): POST form fields ({n}: the page number) and where an
+    # answer keeps its items, and an item its title, date, page URL and files
+    form: tuple[tuple[str, str], ...] = ()
+    json_items: str | None = None  # dot path to the list of items, e.g. "data.list"
+    json_title: str = "title"
+    json_date: str = "date"
+    json_url: str | None = None  # a field, or a template such as "/content?id={id}"
+    json_files: str | None = None  # dot path, within an item, to its files
+    json_file_url: str | None = None  # a file's URL: a field, or a template "/dl/{id}"
 
 
 @dataclass(frozen=True)
@@ -255,6 +272,15 @@ class _Table:
             self.fail(f"{key} must be a list of words, not {value!r}")
         return tuple(value)
 
+    def fields(self, key: str) -> tuple[tuple[str, str], ...]:
+        """A table of form fields whose values are strings or numbers; () when absent."""
+        value = self.raw.get(key, {})
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value.values()
+        ):
+            self.fail(f"{key} must be a table of fields (strings or numbers), not {value!r}")
+        return tuple((k, str(v)) for k, v in value.items())
+
     def boolean(self, key: str) -> bool | None:
         value = self.raw.get(key)
         if value is not None and not isinstance(value, bool):
@@ -334,6 +360,13 @@ def _section(raw: dict[str, Any], index: int, portal: _Table, portal_id: str) ->
         if (first := table.integer("page_base", minimum=0, what="an integer >= 0")) is not None
         else 1,
         noise=table.words("noise"),
+        form=table.fields("form"),
+        json_items=table.text("json_items"),
+        json_title=table.text("json_title", "title") or "title",
+        json_date=table.text("json_date", "date") or "date",
+        json_url=table.text("json_url"),
+        json_files=table.text("json_files"),
+        json_file_url=table.text("json_file_url"),
     )
 
 

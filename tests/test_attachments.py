@@ -73,3 +73,51 @@ def test_jpage_proxy_page_parameter():
     url = "/module/web/jpage/dataproxy.jsp?page=1&appid=1&columnid=1201"
     assert with_page(url, 3) == "/module/web/jpage/dataproxy.jsp?page=3&appid=1&columnid=1201"
     assert with_page("/proxy.jsp?a=1", 2) == "/proxy.jsp?a=1&page=2"
+
+
+def test_pages_from_pager_links_up_down_and_printed_counts():
+    from parsel import Selector
+
+    from crawler.families.pager import link_pages
+
+    def pages(html: str, url: str) -> list[str]:
+        return link_pages(Selector(text=html), url)
+
+    # VSB: numbers count down to the last page {col}/1.htm
+    down = pages(
+        '<a href="czyjs/30.htm">下页</a><a href="czyjs/1.htm">尾页</a>', "http://h/z/czyjs.htm"
+    )
+    assert down[0] == "http://h/z/czyjs/30.htm" and down[-1] == "http://h/z/czyjs/1.htm"
+    assert len(down) == 30
+    # Cicro: query-only links, 末页 misprinted 未页
+    cicro = pages(
+        '<ul class="page"><li><a href="?cat_id=5&cur_page=4">未页</a></li>'
+        '<li><a href="?cat_id=5&cur_page=2">下一页</a></li></ul>',
+        "http://h/info/iList.jsp?cat_id=5",
+    )
+    assert cicro == [f"http://h/info/iList.jsp?cat_id=5&cur_page={n}" for n in (2, 3, 4)]
+    # Epoint: only a next link, the count printed as cur/total
+    epoint = pages(
+        '<ul class="ewb-page-items"><li class="ewb-page-num"><span>1/4</span></li>'
+        '<li><a href="/zw/009002/2.html">下页</a></li></ul>',
+        "http://h/zw/009002/1.html",
+    )
+    assert epoint == [f"http://h/zw/009002/{n}.html" for n in (2, 3, 4)]
+    # a year link is no page number
+    assert pages('<a href="/ys/2024/">2024</a>', "http://h/ys/") == []
+
+
+def test_epoint_pageing_query_from_its_page_count_script():
+    from scrapy.http import HtmlResponse
+
+    from crawler.families.epoint import EpointWalker
+
+    page = HtmlResponse(
+        "http://h/smwz/jyxx/022001/",
+        body=b"<html><script>var totalPageNums = 3;</script></html>",
+        encoding="utf-8",
+    )
+    assert EpointWalker(None).further_pages(page) == [  # type: ignore[arg-type]
+        "http://h/smwz/jyxx/022001/?pageing=2",
+        "http://h/smwz/jyxx/022001/?pageing=3",
+    ]

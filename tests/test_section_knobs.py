@@ -86,3 +86,89 @@ def test_without_knobs_less_is_found(tmp_path):
         db = crawl(imitation, tmp_path, None, expect_ok=False)
     found = urls(r["url"] for r in db.query("select url from disclosures"))
     assert not found & urls(imitation.disclosures)
+
+
+class ListApi(Imitation):
+    """A platform's JSON list API that no walker knows: POST form paging, items under
+    `data.rows`, their files in the item."""
+
+    family = "json"
+    entry = "/api/list.do"
+
+    def build(self) -> None:
+        self.rows = []
+        for n, unit in enumerate(UNITS):
+            files = [
+                {"fileId": f"F{n}{k}", "fileName": f"{unit}表{k}.pdf"} for k in range(1 + n % 2)
+            ]
+            for f in files:
+                path = f"/file/download?fileId={f['fileId']}"
+                self.get[path] = pdf(path)
+                self.expected_files.add(self.url + path)
+            self.rows.append(
+                {
+                    "articleId": 900 + n,
+                    "articleTitle": f"{unit}2026年部门预算",
+                    "pubDate": f"2026-03-0{n + 1} 10:00:00",
+                    "attachList": files,
+                }
+            )
+            self.disclosures.add(f"{self.url}/detail.html?id={900 + n}")
+        self.rows.insert(
+            2,
+            {
+                "articleId": 999,
+                "articleTitle": "关于2026年部门预算公开工作的通知",
+                "pubDate": "2026-01-01",
+                "attachList": [],
+            },
+        )
+        self.noise.add(f"{self.url}/detail.html?id=999")
+
+    def post(self, path: str, form: dict[str, str]) -> Reply | None:
+        import json
+
+        if path != "/api/list.do" or form.get("areaCode") != "320100":
+            return None
+        k, size = int(form["pageNum"]), int(form["pageSize"])
+        chunk = self.rows[(k - 1) * size : k * size]
+        return Reply(
+            json.dumps({"code": 0, "data": {"rows": chunk}}, ensure_ascii=False),
+            content_type="application/json",
+        )
+
+
+def test_a_list_api_described_by_keys(tmp_path):
+    from tests.imitations.site import served
+
+    imitation = ListApi()
+    with served(imitation):
+        portals = tmp_path / "portals.toml"
+        portals.write_text(
+            imitation.portals_toml(
+                None,
+                json_items="data.rows",
+                json_title="articleTitle",
+                json_date="pubDate",
+                json_url="/detail.html?id={articleId}",
+                json_files="attachList",
+                json_file_url="/file/download?fileId={fileId}",
+            )
+            + '[portal.section.form]\npageNum = "{n}"\npageSize = 3\nareaCode = "320100"\n',
+            "utf-8",
+        )
+        db = crawl(imitation, tmp_path, None, portals)
+    assert urls(r["url"] for r in db.query("select url from disclosures")) == urls(
+        imitation.disclosures
+    )
+    assert urls(r["url"] for r in db.query("select url from attachments")) == urls(
+        imitation.expected_files
+    )
+    assert {r["publish_date"] for r in db.query("select publish_date from disclosures")} == {
+        f"2026-03-0{n + 1}" for n in range(len(UNITS))
+    }
+    assert [r["url"] for r in db.query("select url from skipped")] == [
+        f"{imitation.url}/detail.html?id=999"
+    ]
+    posts = [r for r in imitation.requests if r.startswith("POST")]
+    assert len(posts) == 3  # pages 1, 2 and the empty page 3

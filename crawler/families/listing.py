@@ -3,8 +3,8 @@
 A :class:`ListWalker` reads every link of a list page. A link is a list entry when its
 URL has the family's detail-page shape (`detail`), or it is a document, or its text or
 title names a budget or final account of a year. Further pages come from the page-count
-script and the pager links (`crawler/families/pager.py`), read on the entry page and
-again on every page (each page is requested once: the spider dedupes them).
+script (read on a list's first page) and the pager links (read on every page; each page
+is requested once: the spider dedupes them), `crawler/families/pager.py`.
 """
 
 from __future__ import annotations
@@ -74,6 +74,11 @@ def list_links(sel: Selector, page_url: str, selector: str | None = None) -> Ite
     yield from found.values()
 
 
+def is_first_page(response: Response) -> bool:
+    """Whether a list page is the first of its list (requested as an entry page)."""
+    return response.meta.get("list_parse") == "parse_entry"
+
+
 def is_disclosure_title(title: str) -> bool:
     """A budget or final account of a year, not a notice about one."""
     facts = classify_title(title)
@@ -138,9 +143,10 @@ class ListWalker(Walker):
         return _matches(self.detail, url)
 
     def further_pages(self, response: TextResponse) -> list[str]:
-        return script_pages(response.url, response.text) + link_pages(
-            response.selector, response.url
-        )
+        """Pages named by the pager's links, and on a list's first page (only there: its
+        index says where the numbers start) by its page-count script."""
+        scripted = script_pages(response.url, response.text) if is_first_page(response) else []
+        return scripted + link_pages(response.selector, response.url)
 
     def page_meta(self, response: Response) -> dict[str, Any]:
         """Meta carried from a list page to the next ones."""
