@@ -108,14 +108,17 @@ def test_pages_from_pager_links_up_down_and_printed_counts():
 
 
 def test_epoint_pageing_query_from_its_page_count_script():
+    from scrapy import Request
     from scrapy.http import HtmlResponse
 
     from crawler.families.epoint import EpointWalker
 
+    url = "http://h/smwz/jyxx/022001/"
     page = HtmlResponse(
-        "http://h/smwz/jyxx/022001/",
+        url,
         body=b"<html><script>var totalPageNums = 3;</script></html>",
         encoding="utf-8",
+        request=Request(url, meta={"list_parse": "parse_entry"}),
     )
     assert EpointWalker(None).further_pages(page) == [  # type: ignore[arg-type]
         "http://h/smwz/jyxx/022001/?pageing=2",
