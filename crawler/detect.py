@@ -94,7 +94,11 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
     Fingerprint(
         "jsczt-platform",
         "jsczt",
-        url=(r"yjsgk\.jsczt\.cn", r"jszwfw\.gov\.cn/yjsgk/"),
+        url=(
+            r"yjsgk\.jsczt\.cn",
+            r"jszwfw\.gov\.cn/yjsgk/",
+            r"/front/department/getdepartmentname\.do",
+        ),
         page=(r"/front/budgetfinal/", r"/front/department/getdepartmentname\.do"),
         certain=True,
     ),
@@ -253,6 +257,15 @@ def from_url(url: str) -> Detection | None:
     """The family a URL's scheme gives away, or None."""
     for fp in FINGERPRINTS:
         pattern = fp.match_url(url)
+        if pattern:
+            return Detection(fp.family, fp.walker, "url", pattern)
+    return None
+
+
+def certain_from_url(url: str) -> Detection | None:
+    """The family when the URL alone is certain of it (a platform's own host or API)."""
+    for fp in FINGERPRINTS:
+        pattern = fp.match_url(url) if fp.certain else None
         if pattern:
             return Detection(fp.family, fp.walker, "url", pattern)
     return None

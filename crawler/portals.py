@@ -32,6 +32,7 @@ FAMILIES: tuple[str, ...] = (
     "generic",
     "gkmlpt",
     "jpage",
+    "jsczt",
     "json",
     "lonsun",
     "nmg",

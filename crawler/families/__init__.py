@@ -12,6 +12,7 @@ from crawler.families.epoint import EpointWalker
 from crawler.families.generic import GenericWalker
 from crawler.families.gkmlpt import GkmlptWalker
 from crawler.families.jpage import JpageWalker
+from crawler.families.jsczt import JscztWalker
 from crawler.families.json_api import JsonWalker
 from crawler.families.lonsun import LonsunWalker
 from crawler.families.nmg import NmgWalker
@@ -29,6 +30,7 @@ WALKERS: dict[str, type[Walker]] = {
         GenericWalker,
         GkmlptWalker,
         JpageWalker,
+        JscztWalker,
         JsonWalker,
         LonsunWalker,
         NmgWalker,

@@ -51,7 +51,10 @@ class NmgWalker(Walker):
             yield self.list_request(section.url, portal, section, meta={"page_no": 1})
             return
         query = parse_qs(urlsplit(section.url).query)
-        area = (query.get("areaCode") or query.get("cityCode") or [""])[0]
+        # the entry page (…/page/index?areaCode=) or the list page (…/page/list?basicId={area}zf)
+        area = (query.get("areaCode") or query.get("cityCode") or [""])[0] or (
+            query.get("basicId") or [""]
+        )[0].removesuffix("zf")
         if not area:
             self.spider.logger.warning("%s names no areaCode or cityCode", section.url)
             return

@@ -6,6 +6,7 @@ from tests.imitations import (
     generic,
     gkmlpt,
     hanweb,
+    jsczt,
     lonsun,
     nmg,
     siteserver,
@@ -26,4 +27,5 @@ ALL = [
     *nmg.IMITATIONS,
     *cicro.IMITATIONS,
     *epoint.IMITATIONS,
+    *jsczt.IMITATIONS,
 ]
