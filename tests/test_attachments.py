@@ -1,7 +1,7 @@
 from parsel import Selector
 
 from crawler.attachments import find_attachments
-from crawler.families.jpage import with_page
+from crawler.families.pager import with_query
 from crawler.families.trs import page_urls
 
 BASE = "https://www.example.gov.cn/zwgk/ys/202603/t20260302_1.html"
@@ -71,8 +71,12 @@ def test_trs_page_count_from_countpage():
 
 def test_jpage_proxy_page_parameter():
     url = "/module/web/jpage/dataproxy.jsp?page=1&appid=1&columnid=1201"
-    assert with_page(url, 3) == "/module/web/jpage/dataproxy.jsp?page=3&appid=1&columnid=1201"
-    assert with_page("/proxy.jsp?a=1", 2) == "/proxy.jsp?a=1&page=2"
+    assert (
+        with_query(url, "page", 3) == "/module/web/jpage/dataproxy.jsp?page=3&appid=1&columnid=1201"
+    )
+    assert with_query("/proxy.jsp?a=1", "page", 2) == "/proxy.jsp?a=1&page=2"
+    assert with_query("/l.jsp?cur_page=1&x=2", "cur_page", 5) == "/l.jsp?cur_page=5&x=2"
+    assert with_query("/list?p=1#top", "p", 2) == "/list?p=2#top"
 
 
 def test_pages_from_pager_links_up_down_and_printed_counts():

@@ -9,6 +9,7 @@ spider counts them per section) and hands each list entry to the spider's `liste
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -70,3 +71,11 @@ class Walker:
         """The attachments of a detail page (an HTML page)."""
         assert isinstance(response, TextResponse)
         return find_attachments(response.selector, response.url)
+
+
+def json_body(response: Response) -> Any:
+    """A JSON answer's value; None when the body is not JSON (a block or error page)."""
+    try:
+        return json.loads(response.text)
+    except ValueError:
+        return None

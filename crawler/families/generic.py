@@ -66,14 +66,13 @@ class GenericWalker(ListWalker):
         depth = response.meta.get("list_depth", 0)
         if depth >= (section.depth if section.depth is not None else DEFAULT_DEPTH):
             return found
-        entries = {e.url for e in self.entries(response.selector, response.url, section)}
         for link in SUBLISTS.extract_links(response):
             facts = classify_title(link.text)
-            if link.url in entries or facts.year or facts.noise:
+            if link.url in found or facts.year or facts.noise:
                 continue
             if not same_site(link.url, response.url):
                 continue
-            found += 1
+            found.add(link.url)
             yield self.list_request(
                 link.url,
                 portal,

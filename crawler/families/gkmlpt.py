@@ -12,7 +12,6 @@ addressing `…/<prefix>/gkmlpt/api/all/0?page=1&sid=…`.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -24,7 +23,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import Attachment, looks_like_document
-from crawler.families.base import Output, Walker
+from crawler.families.base import Output, Walker, json_body
+from crawler.families.pager import with_query
 from crawler.portals import Portal, Section
 from extract.titles import normalize
 
@@ -58,12 +58,6 @@ def list_files(article: dict[str, Any], api_url: str) -> list[Attachment]:
         if key not in ("url", "post_url"):
             walk(value, article)
     return list(found.values())
-
-
-def with_page(url: str, page: int) -> str:
-    if re.search(r"[?&]page=\d+", url):
-        return re.sub(r"([?&]page=)\d+", rf"\g<1>{page}", url)
-    return url + ("&" if "?" in url else "?") + f"page={page}"
 
 
 def shown_date(value: Any) -> str | None:
@@ -110,9 +104,8 @@ class GkmlptWalker(Walker):
 
     def parse_list(self, response: Response) -> Output:
         portal, section = self.spider.section_for(response.meta)
-        try:
-            data = json.loads(response.text)
-        except ValueError:
+        data = json_body(response)
+        if data is None:
             self.spider.logger.warning("not JSON: %s", response.url)
             return
         articles = data.get("articles") or []
@@ -137,5 +130,5 @@ class GkmlptWalker(Walker):
         if page == 1 and articles and data.get("total"):
             for n in range(2, math.ceil(int(data["total"]) / len(articles)) + 1):
                 yield self.list_request(
-                    with_page(response.url, n), portal, section, meta={"page": n}
+                    with_query(response.url, "page", n), portal, section, meta={"page": n}
                 )

@@ -25,6 +25,7 @@ from scrapy.http import Response
 
 from crawler.attachments import unescape_js
 from crawler.families.base import Output, Walker
+from crawler.families.pager import with_query
 from crawler.portals import Portal, Section
 from extract.titles import normalize
 
@@ -72,12 +73,6 @@ def record_list(text: str) -> list[str]:
 def records_html(text: str) -> str:
     """The list entries of a page or a proxy's answer as one HTML text."""
     return "\n".join(record_list(text))
-
-
-def with_page(proxy_url: str, page: int) -> str:
-    if re.search(r"[?&]page=\d+", proxy_url):
-        return re.sub(r"([?&]page=)\d+", rf"\g<1>{page}", proxy_url)
-    return proxy_url + ("&" if "?" in proxy_url else "?") + f"page={page}"
 
 
 class JpageWalker(Walker):
@@ -128,7 +123,7 @@ class JpageWalker(Walker):
     ) -> Iterator[Request]:
         for page in range(first, last + 1):
             yield self.list_request(
-                with_page(proxy_url, page),
+                with_query(proxy_url, "page", page),
                 portal,
                 section,
                 callback=self.parse_proxy,

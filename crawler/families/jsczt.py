@@ -23,7 +23,6 @@ a public Selenium crawler of the old pages, and ../shared/real/FAMILIES.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -33,7 +32,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import Attachment
-from crawler.families.base import Output, Walker
+from crawler.families.base import Output, Walker, json_body
 from crawler.portals import Portal, Section
 from extract.titles import normalize
 
@@ -43,13 +42,6 @@ FILES = "/front/budgetfinal/getTemporaryFiles.do"
 DOWNLOAD = "/front/budgetfinal/download.do?iid={iid}"
 BUDGET = "2"
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
-
-
-def _json(response: Response) -> Any:
-    try:
-        return json.loads(response.text)
-    except ValueError:
-        return None
 
 
 def _rows(data: Any, key: str | None = None) -> list[dict[str, Any]]:
@@ -107,7 +99,7 @@ class JscztWalker(Walker):
     def parse_list(self, response: Response) -> Output:
         """The group's departments: on to each one's templates (page 1)."""
         portal, section = self.spider.section_for(response.meta)
-        for dept in _rows(_json(response)):
+        for dept in _rows(json_body(response)):
             if dept.get("iid") is None:
                 continue
             yield self.templates(response, dept, 1, portal, section)
@@ -129,7 +121,7 @@ class JscztWalker(Walker):
     def parse_templates(self, response: Response) -> Output:
         portal, section = self.spider.section_for(response.meta)
         dept, year = response.meta["dept"], response.meta["year"]
-        rows = _rows(_json(response), "budgetTemplates")
+        rows = _rows(json_body(response), "budgetTemplates")
         for template in rows:
             if not template.get("uuid"):
                 continue
@@ -150,7 +142,7 @@ class JscztWalker(Walker):
     def parse_files(self, response: Response) -> Output:
         portal, section = self.spider.section_for(response.meta)
         base = self.base(response.url)
-        files = _rows(_json(response))
+        files = _rows(json_body(response))
         attachments = [
             Attachment(
                 urljoin(base + "/", DOWNLOAD.format(iid=f["iid"]).lstrip("/")),

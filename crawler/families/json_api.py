@@ -13,7 +13,6 @@ has no items.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -23,7 +22,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import Attachment
-from crawler.families.base import Output, Walker
+from crawler.families.base import Output, Walker, json_body
 from crawler.portals import Portal, Section
 from extract.titles import normalize
 
@@ -76,9 +75,8 @@ class JsonWalker(Walker):
 
     def parse_list(self, response: Response) -> Output:
         portal, section = self.spider.section_for(response.meta)
-        try:
-            data = json.loads(response.text)
-        except ValueError:
+        data = json_body(response)
+        if data is None:
             self.spider.logger.warning("not JSON: %s", response.url)
             return
         items = pick(data, section.json_items) if section.json_items else data

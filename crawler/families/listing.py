@@ -24,7 +24,8 @@ from crawler.families.pager import link_pages, script_pages
 from crawler.portals import Section
 from extract.titles import classify_title, normalize
 
-Found = Generator[Any, None, int]
+#: a list page's parse: yields requests and items, returns the URLs of the entries found
+Found = Generator[Any, None, set[str]]
 
 
 def _matches(patterns: tuple[str, ...], url: str) -> bool:
@@ -102,13 +103,13 @@ class ListWalker(Walker):
         yield from self.parse_list(response)
 
     def parse_list(self, response: Response) -> Found:
-        """The entries and further pages of one list page; returns how many entries."""
+        """The entries and further pages of one list page; returns the entries' URLs."""
         if not isinstance(response, TextResponse):
-            return 0
+            return set()
         portal, section = self.spider.section_for(response.meta)
-        found = 0
+        found: set[str] = set()
         for link in self.entries(response.selector, response.url, section):
-            found += 1
+            found.add(link.url)
             yield self.spider.listed(response, link.url, link.title, link.date, portal, section)
         for url in self.further_pages(response):
             yield self.list_request(url, portal, section, meta=self.page_meta(response))

@@ -12,16 +12,14 @@ public user script for the platform.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
 
 from crawler.attachments import Attachment
-from crawler.families.base import Output, Walker
+from crawler.families.base import Output, Walker, json_body
 from crawler.families.pager import with_query
 from crawler.portals import Portal, Section
 from extract.titles import classify_title, normalize
@@ -30,13 +28,6 @@ LIST = "/yjs/business/basic/select?id={area}zf&type=2&p=1"
 FILES = "/yjs/business/basic/result/{id}"
 DOWNLOAD = "/yjs/business/file/download/{id}"
 PAGE = "/yjs/business/page/content?contentId={id}"
-
-
-def _json(response: Response) -> Any:
-    try:
-        return json.loads(response.text)
-    except ValueError:
-        return None
 
 
 class NmgWalker(Walker):
@@ -63,7 +54,7 @@ class NmgWalker(Walker):
 
     def parse_list(self, response: Response) -> Output:
         portal, section = self.spider.section_for(response.meta)
-        data = _json(response)
+        data = json_body(response)
         rows = (data or {}).get("list") or []
         for row in rows:
             if not isinstance(row, dict) or not row.get("id"):
@@ -92,7 +83,7 @@ class NmgWalker(Walker):
 
     def parse_files(self, response: Response) -> Output:
         portal, section = self.spider.section_for(response.meta)
-        data = _json(response) or {}
+        data = json_body(response) or {}
         files = [
             Attachment(
                 urljoin(response.url, DOWNLOAD.format(id=f["id"])),

@@ -17,7 +17,7 @@ Every function returns at most `limit` URLs: a page that claims 10⁹ pages gets
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -39,11 +39,13 @@ _NUMBER = re.compile(r"\d+")
 
 
 def with_query(url: str, name: str, value: int) -> str:
-    """`url` with query parameter `name` set to `value` (added when absent)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
-    query.append((name, str(value)))
-    return urlunsplit(parts._replace(query=urlencode(query, safe="/:,")))
+    """`url` with query parameter `name` set to `value`: in its place when present (the
+    rest of the URL as it was), else added at the end."""
+    pattern = re.compile(rf"([?&]{re.escape(name)}=)[^&#]*")
+    if pattern.search(url):
+        return pattern.sub(lambda m: f"{m.group(1)}{value}", url, count=1)
+    head, hash_, fragment = url.partition("#")
+    return f"{head}{'&' if '?' in head else '?'}{name}={value}{hash_}{fragment}"
 
 
 def script_pages(list_url: str, text: str, limit: int = DEFAULT_LIMIT) -> list[str]:
