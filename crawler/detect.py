@@ -253,19 +253,11 @@ FINGERPRINTS: tuple[Fingerprint, ...] = (
 GENERIC = Detection("generic", "generic", "default", "")
 
 
-def from_url(url: str) -> Detection | None:
-    """The family a URL's scheme gives away, or None."""
+def from_url(url: str, *, certain: bool = False) -> Detection | None:
+    """The family a URL's scheme gives away, or None; with `certain`, only a family the
+    URL alone is sure of (a platform's own host or API)."""
     for fp in FINGERPRINTS:
-        pattern = fp.match_url(url)
-        if pattern:
-            return Detection(fp.family, fp.walker, "url", pattern)
-    return None
-
-
-def certain_from_url(url: str) -> Detection | None:
-    """The family when the URL alone is certain of it (a platform's own host or API)."""
-    for fp in FINGERPRINTS:
-        pattern = fp.match_url(url) if fp.certain else None
+        pattern = fp.match_url(url) if fp.certain or not certain else None
         if pattern:
             return Detection(fp.family, fp.walker, "url", pattern)
     return None

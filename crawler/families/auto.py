@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler.detect import GENERIC, certain_from_url, detect
+from crawler.detect import GENERIC, detect, from_url
 from crawler.families.base import Output, Walker
 from crawler.portals import Portal, Section
 
@@ -24,7 +24,7 @@ class AutoWalker(Walker):
 
     def start(self, portal: Portal, section: Section) -> Iterable[Request]:
         """A URL certain of its family (a platform's own host or API) needs no first look."""
-        found = certain_from_url(section.url)
+        found = from_url(section.url, certain=True)
         walker = self.spider.walkers.get(found.walker) if found else None
         if found and walker:
             self.spider.detected(

@@ -13,20 +13,13 @@ here have one, some not.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
-from tests.imitations.site import Imitation, Reply, pdf
+from tests.imitations.site import Imitation, Reply, json_reply, pdf
 
 PID = "122"
 YEAR = "2026"
 DEPARTMENTS = ["市财政局", "市教育局", "市民政局", "市司法局", "市交通运输局"]
-
-
-def as_json(value: object) -> Reply:
-    return Reply(
-        json.dumps(value, ensure_ascii=False), content_type="application/json;charset=UTF-8"
-    )
 
 
 class JscztApi(Imitation):
@@ -69,15 +62,15 @@ class JscztApi(Imitation):
     def post(self, path: str, form: dict[str, str]) -> Reply | None:
         if path.startswith("/front/department/getdepartmentname.do"):
             if form.get("pid") != PID or form.get("typeid") != "2" or form.get("date") != YEAR:
-                return as_json([])
-            return as_json(self.departments)
+                return json_reply([])
+            return json_reply(self.departments)
         if path == "/front/budgetfinal/itemsandpag.do":
             page = int(form.get("page_num", "0"))
             rows = self.templates.get(int(form.get("groupid", "0")), []) if page == 1 else []
-            return as_json({"budgetTemplates": rows})
+            return json_reply({"budgetTemplates": rows})
         if path == "/front/budgetfinal/getTemporaryFiles.do":
             uuid = form.get("uuid", "").strip("'")
-            return as_json(self.files.get(uuid, []))
+            return json_reply(self.files.get(uuid, []))
         return None
 
 

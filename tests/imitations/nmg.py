@@ -10,10 +10,9 @@ files `/yjs/business/basic/result/{id}` → `{files: [{id, name, suffix}]}`, dow
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
-from tests.imitations.site import Imitation, Reply, page, pdf
+from tests.imitations.site import Imitation, Reply, json_reply, page, pdf
 
 AREA = "150102"
 UNITS = [
@@ -26,12 +25,6 @@ UNITS = [
     "区审计局",
 ]
 PER_PAGE = 3
-
-
-def as_json(value: object) -> Reply:
-    return Reply(
-        json.dumps(value, ensure_ascii=False), content_type="application/json;charset=UTF-8"
-    )
 
 
 class NmgPlatform(Imitation):
@@ -64,7 +57,7 @@ class NmgPlatform(Imitation):
                 )
                 self.get[path] = reply
                 self.expected_files.add(self.url + path)
-            self.get[f"/yjs/business/basic/result/{ident}"] = as_json({"files": files})
+            self.get[f"/yjs/business/basic/result/{ident}"] = json_reply({"files": files})
             self.disclosures.add(f"{self.url}/yjs/business/page/content?contentId={ident}")
             rows.append({"id": ident, "title": title, "publishTime": f"{year}-02-1{n} 10:00:00"})
         notice = {
@@ -77,7 +70,7 @@ class NmgPlatform(Imitation):
         pages = -(-len(rows) // PER_PAGE)
         for k in range(1, pages + 2):  # and one empty page after the last
             chunk = rows[(k - 1) * PER_PAGE : k * PER_PAGE]
-            self.get[f"/yjs/business/basic/select?id={AREA}zf&type=2&p={k}"] = as_json(
+            self.get[f"/yjs/business/basic/select?id={AREA}zf&type=2&p={k}"] = json_reply(
                 {"list": chunk, "pageNum": k}
             )
 

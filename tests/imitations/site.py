@@ -9,6 +9,7 @@ knows what a crawl of it must find: the disclosure pages and the files.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,13 @@ def pdf(name: str) -> Reply:
     """A small PDF, its bytes unique to `name` (files are told apart by their digest)."""
     body = f"%PDF-1.4\n% {name}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
     return Reply(body.encode("utf-8"), content_type="application/pdf")
+
+
+def json_reply(value: object) -> Reply:
+    """A JSON answer, as platforms' APIs give it."""
+    return Reply(
+        json.dumps(value, ensure_ascii=False), content_type="application/json;charset=UTF-8"
+    )
 
 
 def page(body: str, title: str = "", head: str = "") -> str:
