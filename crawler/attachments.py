@@ -72,6 +72,8 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             return
         url = urljoin(base_url, href)
+        if urlsplit(url).scheme not in ("http", "https"):  # only the web (no file://, data:)
+            return
         name = _clean_name(name) or url.rsplit("/", 1)[-1]
         if looks_like_document(url, name) and url not in found:
             found[url] = Attachment(url, name)

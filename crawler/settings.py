@@ -34,6 +34,10 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Only the web: a page may link file://, data:, s3:// or ftp:// URLs, and nothing read from
+# outside the web may reach the archive. Scrapy's remote-control endpoint stays off.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+REMOTE_CONTROL_ENABLED = False
 
 # --- the archive ---------------------------------------------------------------------
 # The archive is plugged in by an add-on (pipelines/addon.py): it turns on the files and

@@ -261,3 +261,58 @@ def test_a_fake_page_counter_is_bounded(tmp_path):
     db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
     (problem,) = db.query("select kind, section from fetch_problems where kind = 'too_many_pages'")
     assert problem == {"kind": "too_many_pages", "section": "main"}
+
+
+def test_links_outside_the_web_are_never_read(tmp_path):
+    """A page linking local files (file://…?name=预算表.xls), data: URLs or ftp://: nothing
+    is read from them, nothing stored; a list entry that is such a link is skipped with
+    its reason."""
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"%PDF-1.4 not for the archive")
+    page = (
+        "<html><body><h1>甲局2026年部门预算</h1>"
+        f'<a href="file://{secret}?name=预算表.xls">预算表.xls</a>'
+        '<a href="data:application/pdf;base64,JVBERi0xLjQ=">说明.pdf</a>'
+        '<a href="ftp://127.0.0.1/x.pdf">表.pdf</a>'
+        '<a href="./P1.pdf">甲局2026年部门预算.pdf</a></body></html>'
+    )
+    listing = (
+        '<html><body><ul><li><a href="./202603/t20260301_1.html">甲局2026年部门预算</a></li>'
+        f'<li><a href="file://{secret}" title="乙局2026年部门预算.pdf">乙局</a></li></ul></body></html>'
+    )
+    routes = {
+        "/robots.txt": (200, "text/plain", b"", 0),
+        "/ys/index.html": (200, "text/html; charset=utf-8", listing.encode(), 0),
+        "/ys/202603/t20260301_1.html": (200, "text/html; charset=utf-8", page.encode(), 0),
+        "/ys/202603/P1.pdf": (200, "application/pdf", GOOD_PDF + b"web", 0),
+    }
+    with LocalSite(routes) as site:
+        portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "budget_archive",
+                "crawl",
+                "--portals",
+                str(portals),
+                "--archive",
+                str(tmp_path / "a"),
+                "--extraction",
+                "off",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
+    assert [r["url"] for r in db.query("select url from attachments")] == [
+        f"{site.url}/ys/202603/P1.pdf"
+    ]
+    assert db["files"].count == 1
+    stored = list((tmp_path / "a" / "files").rglob("*.*"))
+    assert all(b"not for the archive" not in f.read_bytes() for f in stored)
+    (skipped,) = db.query("select url, reason from skipped")
+    assert skipped == {"url": f"file://{secret}", "reason": "not a web link (file:)"}

@@ -1,5 +1,7 @@
 """Politeness defaults, and what a portal entry may loosen."""
 
+from pathlib import Path
+
 from scrapy.settings import Settings
 
 from budget_archive.run import project_settings
@@ -41,3 +43,26 @@ def test_demo_url_is_substituted():
     demo = load_portals(demo_url="http://127.0.0.1:9999/")["demo"]
     assert {s.url.split("/")[2] for s in demo.sections} == {"127.0.0.1:9999"}
     assert demo.families() == ["jpage", "rendered", "trs"]
+
+
+def test_only_the_web_is_fetched(tmp_path: Path) -> None:
+    """No file:, data:, s3: or ftp: handler, whichever walkers a crawl needs (the browser's
+    handlers join, they do not replace the list), and no remote control."""
+    from scrapy.crawler import CrawlerRunner
+
+    s = project_settings()
+    assert not s.getbool("REMOTE_CONTROL_ENABLED")
+    for family in ("trs", "auto"):
+        runner = CrawlerRunner(s.copy())
+        crawler = runner.create_crawler("portals")
+        portals = tmp_path / f"{family}.toml"
+        portals.write_text(
+            f'[[portal]]\nid = "x"\nbase_url = "https://x.gov.cn"\n[[portal.section]]\n'
+            f'id = "s"\nfamily = "{family}"\nurl = "https://x.gov.cn/ys/index.html"\n',
+            "utf-8",
+        )
+        crawler.settings.set("PORTALS_FILE", str(portals), priority="cmdline")
+        crawler.spidercls.from_crawler(crawler)
+        handlers = crawler.settings.getdict("DOWNLOAD_HANDLERS")
+        assert all(handlers[scheme] is None for scheme in ("file", "data", "s3", "ftp"))
+        assert ("playwright" in str(handlers.get("https"))) == (family == "auto")

@@ -43,7 +43,7 @@ class ListEntry:
 
 
 def list_links(sel: Selector, page_url: str, selector: str | None = None) -> Iterator[ListEntry]:
-    """Every http(s) link of a page (or of what `selector` picks), once (in page order),
+    """Every link of a page (or of what `selector` picks), once (in page order),
     with the longest title any of its anchors gives (an image link and a text link often
     share a URL) and the date printed beside it."""
     found: dict[str, ListEntry] = {}
@@ -59,7 +59,9 @@ def list_links(sel: Selector, page_url: str, selector: str | None = None) -> Ite
     )
     for a in anchors:
         url = urldefrag(urljoin(page_url, a.attrib["href"].strip())).url
-        if urlsplit(url).scheme not in ("http", "https") or url == here:
+        # links to no resource; other schemes (file:, data:, ftp:) stay, so that an entry
+        # such as a local file is recorded as skipped, never fetched (`spider.listed`)
+        if urlsplit(url).scheme in ("javascript", "mailto", "tel", "") or url == here:
             continue
         text = normalize(" ".join(a.css("::text").getall()))
         title = normalize(a.attrib.get("title") or "")

@@ -130,7 +130,8 @@ class PortalsSpider(Spider):
         families = {s.family for p in spider.portals.values() for s in p.sections}
         spider.walkers = {family: walker(spider) for family, walker in WALKERS.items()}
         if any(spider.walkers[f].browser for f in families):
-            crawler.settings.set("DOWNLOAD_HANDLERS", BROWSER_HANDLERS, priority="spider")
+            handlers = {**crawler.settings.getdict("DOWNLOAD_HANDLERS"), **BROWSER_HANDLERS}
+            crawler.settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
         apply_politeness(crawler.settings, spider.portals.values())
         return spider
 
@@ -336,6 +337,9 @@ class PortalsSpider(Spider):
         page's own."""
         self._walk(response.meta).entries += 1
         url = urljoin(response.url, url)
+        scheme = urlsplit(url).scheme
+        if scheme not in ("http", "https"):  # only the web: never file://, data:, ftp://
+            return self.skipped(url[:300], title, f"not a web link ({scheme}:)", portal, section)
         reason = self.skip_reason(title, classify_title(title), section, from_list=True)
         if reason:
             return self.skipped(url, title, reason, portal, section)
