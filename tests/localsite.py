@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # path with query -> (status, content type, body, delay in seconds)
 Route = tuple[int, str, bytes, float]
@@ -64,3 +68,18 @@ class LocalSite:
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
+
+
+def crawl_command(
+    portals: Path, archive: Path, *options: str, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """`budget-archive crawl --portals P --archive A [options]` in a subprocess (Scrapy's
+    reactor starts once per process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "budget_archive", "crawl", "--portals", str(portals)]
+        + ["--archive", str(archive), *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from tests.localsite import LocalSite
+from tests.localsite import LocalSite, crawl_command
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_PDF = b"%PDF-1.4\n% good budget\n" + b"0" * 2000
@@ -288,24 +288,7 @@ def test_links_outside_the_web_are_never_read(tmp_path):
     }
     with LocalSite(routes) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "budget_archive",
-                "crawl",
-                "--portals",
-                str(portals),
-                "--archive",
-                str(tmp_path / "a"),
-                "--extraction",
-                "off",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = crawl_command(portals, tmp_path / "a", "--extraction", "off", timeout=120)
         assert done.returncode == 0, done.stderr[-3000:]
     db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
     assert [r["url"] for r in db.query("select url from attachments")] == [

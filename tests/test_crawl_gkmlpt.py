@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import sqlite_utils
 
-from tests.localsite import LocalSite
+from tests.localsite import LocalSite, crawl_command
 
 PDF = b"%PDF-1.4\n% budget\n"
 UNITS = ["甲局", "乙局", "丙局", "丁局", "戊局"]
@@ -64,21 +62,7 @@ def routes() -> dict:
 def test_gkmlpt_json_list_pages(tmp_path):
     with LocalSite(routes()) as site:
         portals = site.portals_file(tmp_path, "gkmlpt", "/gkmlpt/api/all/2987?page=1&sid=757")
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "budget_archive",
-                "crawl",
-                "--portals",
-                str(portals),
-                "--archive",
-                str(tmp_path / "a"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = crawl_command(portals, tmp_path / "a")
         assert done.returncode == 0, done.stderr[-3000:]
         assert "/gkmlpt/content/1/9/post_9.html" not in site.paths  # the notice is not fetched
     db = sqlite_utils.Database(tmp_path / "a" / "archive.db")

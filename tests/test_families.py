@@ -4,8 +4,6 @@ archive holds exactly the imitation's disclosures and files, nothing else."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,7 @@ from w3lib.url import safe_url_string
 from crawler.detect import detect
 from tests.imitations import ALL
 from tests.imitations.site import Imitation, served
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.localsite import crawl_command
 
 
 def crawl(
@@ -31,24 +28,7 @@ def crawl(
     if portals is None:
         portals = tmp_path / "portals.toml"
         portals.write_text(imitation.portals_toml(family), "utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "budget_archive",
-            "crawl",
-            "--portals",
-            str(portals),
-            "--archive",
-            str(tmp_path / "a"),
-            "--extraction",
-            "off",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    done = crawl_command(portals, tmp_path / "a", "--extraction", "off")
     if expect_ok:
         assert done.returncode == 0, done.stderr[-3000:]
     return sqlite_utils.Database(tmp_path / "a" / "archive.db")
