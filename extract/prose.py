@@ -75,17 +75,41 @@ def read_prose(prose: Prose, *, year: int | None, final: bool) -> dict[str, Foun
     found: dict[str, Found] = {}
     for field, keys in PROSE_KEYS.items():
         for key in keys:
-            hit = _first(prose, key, year=year, final=final)
+            hit = _first(prose, key, year=year, final=final, field=field)
             if hit is not None:
                 found[field] = hit
                 break
     return found
 
 
-def _first(prose: Prose, key: str, *, year: int | None, final: bool) -> Found | None:
+# A total is the whole's only when nothing narrows it: the keyword opens a clause, or
+# follows the year or the unit (政府采购支出总额, 专项转移支付支出预算 are parts).
+_WHOLE_LEAD = re.compile(
+    r"(?:^|[。，,；;：:、）)”]|年度?|部门|单位|本级|全局|本局|我局"
+    r"|[局委院办厅校心站所会部队馆室处署社园])$"  # the end of an organisation's name
+)
+# An item of an enumeration ((一), 1.) in a gap starts another figure's sentence.
+_ENUMERATION = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|^[一二三四五六七八九十]{1,3}、")
+_TOTALS = ("revenue_total", "expenditure_total")
+
+
+def _other_keys(field: str) -> re.Pattern[str]:
+    return re.compile("|".join(k for f, keys in PROSE_KEYS.items() if f != field for k in keys))
+
+
+def _first(
+    prose: Prose, key: str, *, year: int | None, final: bool, field: str = ""
+) -> Found | None:
     regex = re.compile(f"(?P<key>{key})" + (_GAP % 24) + _YEAR_LEAD + _AMOUNT)
+    others = _other_keys(field) if field else None
     for m in regex.finditer(prose.text):
         gap = prose.text[m.end("key") : m.start("amount")]
+        if field in _TOTALS and not _WHOLE_LEAD.search(
+            prose.text[max(0, m.start() - 4) : m.start()]
+        ):
+            continue
+        if _ENUMERATION.search(gap) or (others is not None and others.search(gap)):
+            continue
         years = {int(y) for y in re.findall(r"(20\d{2})年", gap)}
         if year and years and year not in years:
             continue

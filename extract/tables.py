@@ -56,8 +56,9 @@ def to_wan(value: float, unit: str) -> float:
 # --- row labels -------------------------------------------------------------------------
 
 
-def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row]]:
-    """(label, amount, row) for each label cell followed by an amount or an empty cell."""
+def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row, bool]]:
+    """(label, amount, row, printed) for each label cell followed by an amount or an empty
+    cell (`printed` false: the 0 of an empty cell)."""
     stops = grid.label_columns()
     for row in grid.rows:
         for j, cell in enumerate(row):
@@ -68,10 +69,10 @@ def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row]]:
                 continue
             value = _value_right_of(row, j, stops)
             if value is not None:
-                yield text, value, row
+                yield text, value[0], row, value[1]
 
 
-def _value_right_of(row: Row, j: int, stops: set[int]) -> float | None:
+def _value_right_of(row: Row, j: int, stops: set[int]) -> tuple[float, bool] | None:
     """The first amount right of a label; an empty value cell (blanks up to the next label) is 0.
 
     The search stops at a column that holds labels in other rows: an amount beyond it
@@ -89,9 +90,9 @@ def _value_right_of(row: Row, j: int, stops: set[int]) -> float | None:
             continue
         amount = cell.amount
         if amount is not None:
-            return amount
-        return 0.0 if saw_blank else None
-    return 0.0 if saw_blank else None
+            return amount, True
+        return (0.0, False) if saw_blank else None
+    return (0.0, False) if saw_blank else None
 
 
 RowRule = Callable[[str], bool]
@@ -120,6 +121,11 @@ SUMMARY_ROWS: dict[str, list[RowRule]] = {
 }
 
 
+# A whole that an empty cell would make 0: a budget's totals are never nothing, so such a
+# 0 stands only if a reconciliation confirms it.
+PRINTED_ONLY = frozenset({"revenue_total", "expenditure_total"})
+
+
 def read_rows(
     grids: Iterable[Grid], rules: dict[str, list[RowRule]], unit: str
 ) -> dict[str, Found]:
@@ -128,19 +134,26 @@ def read_rows(
     found: dict[str, Found] = {}
     for field, field_rules in rules.items():
         for rule in field_rules:
-            hit = _first_labelled(grids, rule, unit)
+            hit = _first_labelled(grids, rule, unit, weak_blank=field in PRINTED_ONLY)
             if hit is not None:
                 found[field] = hit
                 break
     return found
 
 
-def _first_labelled(grids: list[Grid], rule: RowRule, unit: str) -> Found | None:
+def _first_labelled(
+    grids: list[Grid], rule: RowRule, unit: str, *, weak_blank: bool = False
+) -> Found | None:
     for grid in grids:
-        for text, value, row in labelled_values(grid):
+        for text, value, row, printed in labelled_values(grid):
             if rule(text):
                 return Found(
-                    value, grid.amount_unit or unit, grid.page, "table", grid.row_text(row)
+                    value,
+                    grid.amount_unit or unit,
+                    grid.page,
+                    "table",
+                    grid.row_text(row),
+                    weak=weak_blank and not printed,
                 )
     return None
 
@@ -150,7 +163,7 @@ def read_functions(grids: Iterable[Grid], unit: str) -> dict[str, Found]:
     found: dict[str, Found] = {}
     seen: set[str] = set()
     for grid in grids:
-        for text, value, row in labelled_values(grid):
+        for text, value, row, _ in labelled_values(grid):
             name = _CLASS_SUFFIX.sub("", text)
             if name not in FUNCTION_CLASSES or name in seen:
                 continue

@@ -1,0 +1,92 @@
+"""The extractor on documents built to have one trait each, as real disclosures have them.
+
+Each document is text (prose lines, table rows tab-separated) rendered to a real PDF by
+the demo's renderer. A wrong number is a failure; a null where the document is unclear
+is not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from demo_portal.render import SeedDoc, render_pdf
+from extract.document import extract_pdf
+
+UNIT = "示例市测绘服务中心"
+
+
+def summary_table(
+    revenue: str = "1,234.56", general: str = "1,234.56", expenditure: str = "1,234.56"
+) -> str:
+    return (
+        "部门收支总表\n\n单位：万元\n\n"
+        "收入\t\t支出\t\n"
+        "项目\t预算数\t项目\t预算数\n"
+        f"一、一般公共预算拨款收入\t{general}\t一、一般公共服务支出\t{expenditure}\n"
+        "二、政府性基金预算拨款收入\t\t二、教育支出\t\n"
+        "三、国有资本经营预算拨款收入\t\t\t\n"
+        f"收入总计\t{revenue}\t支出总计\t{expenditure}\n"
+    )
+
+
+def document(*blocks: str, title: str = f"{UNIT}2025年部门预算") -> SeedDoc:
+    text = f"**{title}**\n\n" + "\n\n".join(blocks) + "\n"
+    return SeedDoc(name=title, text=text, labels={})
+
+
+@pytest.fixture
+def extract(tmp_path):
+    def run(doc: SeedDoc) -> dict:
+        path: Path = tmp_path / "doc.pdf"
+        path.write_bytes(render_pdf(doc))
+        return extract_pdf(path).to_json()
+
+    return run
+
+
+def test_a_narrowed_total_in_prose_is_not_the_whole(extract):
+    """政府采购支出总额 and 专项转移支付支出预算 are parts; the whole stays unknown."""
+    result = extract(
+        document(
+            "一、收支情况说明",
+            "本部门政府采购支出总额0万元，其中：政府采购货物支出0万元。",
+            "其他上级专项转移支付支出预算393.23万元，主要用于测绘服务。",
+        )
+    )
+    assert result["expenditure_total"] is None
+
+
+def test_a_heading_does_not_lend_its_figure_to_the_next_item(extract):
+    """`三公经费支出情况（一）因公出国（境）经费…0.00万元`: 0.00 is the overseas part's."""
+    result = extract(
+        document(
+            "六、一般公共预算三公经费支出情况（一）因公出国（境）经费2025年预算安排0.00万元，"
+            "与上年持平。（二）公务接待费2025年预算安排2.00万元，与上年持平。",
+        )
+    )
+    assert result["three_public_total"] is None
+    assert result["three_public_overseas"] == 0.0
+    assert result["three_public_reception"] == 2.0
+
+
+def test_an_organisation_name_may_lead_a_total(extract):
+    result = extract(
+        document(f"2025年，{UNIT}收入预算1,234.56万元，其中：财政拨款收入1,234.56万元。")
+    )
+    assert result["revenue_total"] == 1234.56
+
+
+def test_an_empty_total_cell_is_not_a_zero_total(extract):
+    """A 收入总计 row whose amount cell is empty: unknown, not 0 (its parts are not 0)."""
+    result = extract(document(summary_table(revenue="")))
+    assert result["revenue_total"] is None
+    assert result["expenditure_total"] == 1234.56
+    assert result["gov_fund_income"] == 0.0  # an empty part is a zero
+
+
+def test_a_printed_total_is_read(extract):
+    result = extract(document(summary_table()))
+    assert result["revenue_total"] == result["expenditure_total"] == 1234.56
+    assert result["checks"]["revenue_equals_expenditure"]["status"] == "ok"
