@@ -49,7 +49,7 @@ class ExtractionPool:
         """How many files to have submitted at once: enough to keep every worker busy."""
         return 2 * self.workers
 
-    def submit(self, path: str) -> Future[dict[str, Any]]:
+    def submit(self, path: str, context: dict[str, Any] | None = None) -> Future[dict[str, Any]]:
         if self._pool is None:
             # spawn, not fork: the crawl process runs threads (the reactor's, the browser's)
             self._pool = ProcessPoolExecutor(
@@ -57,7 +57,7 @@ class ExtractionPool:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_lower_priority,
             )
-        return self._pool.submit(extract_file, path)
+        return self._pool.submit(extract_file, path, context)
 
     def shutdown(self, *, cancel: bool = False) -> None:
         """Stop the workers: after the work given (default), or at once, leaving what is

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from archive.store import Store, utcnow
 from extract.fields import AMOUNT_FIELDS, TEXT_FIELDS
@@ -25,12 +26,15 @@ def extractor_version() -> str:
     return str(EXTRACTOR_VERSION)
 
 
-def extract_file(path: str) -> dict[str, Any]:
-    """The extractor's JSON answer for one file, or {"error": reason}. Never raises."""
+def extract_file(path: str, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The extractor's JSON answer for one file, or {"error": reason}. Never raises.
+    `context`: what the page that linked the file says (`file_context`)."""
     try:
+        from extract.context import Context
         from extract.document import extract_pdf
 
-        return dict(extract_pdf(Path(path)).to_json())
+        told = Context.from_json(dict(context)) if context else None
+        return dict(extract_pdf(Path(path), told).to_json())
     except Exception as exc:  # noqa: BLE001 - any failure is a recorded result
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
 
@@ -60,6 +64,34 @@ def pending_files(store: Store, version: str, *, everything: bool = False) -> li
         {"sha256": sha, "path": path}
         for sha, path in store.conn.execute(sql + " order by f.first_seen", params)
     ]
+
+
+_CONTEXT_SQL = """
+select d.title, d.unit_name, d.year, d.doc_type, d.scope, a.name, a.url,
+    (select count(*) from attachments b join files g on g.sha256 = b.current_sha256
+     where b.disclosure_id = d.id and g.kind = 'pdf' and b.status != 'withdrawn') as documents
+from attachments a join disclosures d on d.id = a.disclosure_id
+where a.current_sha256 = ?
+order by a.last_seen desc, a.id desc limit 1
+"""
+
+
+def file_context(store: Store, sha256: str) -> dict[str, Any] | None:
+    """What the disclosure page that last linked this file says of it, for the extractor
+    (`extract.context.Context`); None when no page links it."""
+    row = store.conn.execute(_CONTEXT_SQL, [sha256]).fetchone()
+    if row is None:
+        return None
+    title, unit, year, doc_type, scope, name, url, documents = row
+    return {
+        "page_title": title,
+        "unit_name": unit,
+        "year": year,
+        "doc_type": doc_type,
+        "scope": scope,
+        "file_name": name or unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or None,
+        "sole": documents <= 1,
+    }
 
 
 def _evidence_rows(evidence: Any) -> Iterable[tuple[str, Any, Any, Any]]:

@@ -467,7 +467,7 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
 
     from archive.extraction import ExtractionPool
     from archive.store import Store
-    from archive.totals import extractor_version, pending_files, store_totals
+    from archive.totals import extractor_version, file_context, pending_files, store_totals
 
     if not (archive_dir / "archive.db").exists():
         raise OperatorError(f"no archive at {archive_dir}")
@@ -484,7 +484,8 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
             while True:
                 # a few files submitted at a time: memory stays flat however many wait
                 for f in waiting:
-                    running[pool.submit(str(store.root / f["path"]))] = f["sha256"]
+                    told = file_context(store, f["sha256"])
+                    running[pool.submit(str(store.root / f["path"]), told)] = f["sha256"]
                     if len(running) >= pool.window:
                         break
                 if not running:

@@ -26,11 +26,13 @@ from typing import Any
 import pdfplumber
 
 from extract.checks import SUMS, agree, run_checks, sum_check
+from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
 from extract.grid import Grid, grids_of_page
 from extract.meta import read_meta
 from extract.pages import (
     BASIC,
+    BASIC_ROWS,
     EXPENDITURE,
     OPERATING,
     SUMMARY,
@@ -96,12 +98,16 @@ class Extraction:
         }
 
 
-def extract_pdf(path: Path) -> Extraction:
-    """Read one PDF. Raises UnreadablePDF when it is not a readable PDF at all."""
+def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
+    """Read one PDF; `context` is what the crawl knows of it (the page that linked it).
+    Raises UnreadablePDF when it is not a readable PDF at all."""
     pages = read_pages(Path(path))
     if not has_text_layer(pages):
-        return Extraction(pages=len(pages), text_layer=False, is_budget_disclosure=False)
+        bare = Extraction(pages=len(pages), text_layer=False, is_budget_disclosure=False)
+        _fill_from_context(bare, context)
+        return bare
     meta = read_meta(pages)
+    told = _fill_from_context(meta, context)
     result = Extraction(
         pages=len(pages),
         text_layer=True,
@@ -111,6 +117,7 @@ def extract_pdf(path: Path) -> Extraction:
         doc_type=meta.doc_type,
         scope=meta.scope,
         title=meta.title,
+        evidence=told,
     )
     final = meta.doc_type == "final_account"
     plan = {
@@ -119,6 +126,7 @@ def extract_pdf(path: Path) -> Extraction:
         BASIC: table_pages(
             pages, BASIC, needs=("人员经费", "人员支出", "公用经费", "公用支出"), prefer="经济分类"
         ),
+        BASIC_ROWS: table_pages(pages, BASIC, needs=("工资福利支出",), whole=True),
         THREE_PUBLIC: table_pages(pages, THREE_PUBLIC, limit=1, needs=("出国", "接待", "公务用车")),
         OPERATING: table_pages(pages, OPERATING, limit=2, needs=("机关运行经费",)),
     }
@@ -132,6 +140,23 @@ def extract_pdf(path: Path) -> Extraction:
         functions = read_functions(of(SUMMARY), unit)
     _merge(result, tables, prose, functions)
     return result
+
+
+def _fill_from_context(target: Any, context: Context | None) -> dict[str, dict[str, Any]]:
+    """Fill what the document does not say (unit, year, type, scope) from the crawl's
+    context; evidence of each such field: from the document, the file's name or the page."""
+    evidence: dict[str, dict[str, Any]] = {}
+    facts = context.facts() if context is not None else {}
+    for name in META_FIELDS:
+        if getattr(target, name) is not None:
+            evidence[name] = {"source": "document", "text": getattr(target, "title", "")}
+        elif name in facts:
+            value, source, text = facts[name]
+            setattr(target, name, value)
+            evidence[name] = {"source": source, "text": text}
+    if isinstance(target, Extraction):
+        target.evidence.update(evidence)
+    return evidence
 
 
 def _main_unit(pages: list[Page], summary: list[Page]) -> str:
@@ -227,6 +252,10 @@ def _read_tables(
             hit = read_rows(of(BASIC), {name: [pattern(regex)]}, unit).get(name)
         if hit is not None:
             found[name] = hit
+    if "personnel_expenditure" not in found:
+        hit = _personnel_from_parts(of(BASIC_ROWS), unit)
+        if hit is not None:
+            found["personnel_expenditure"] = hit
     three_rules = {
         "three_public_total": _three_public_total,
         "three_public_overseas": has("出国"),
@@ -253,6 +282,31 @@ def _read_tables(
         if hit is not None:
             found["operating_expenses"] = hit
     return found
+
+
+# 人员经费 by its definition: 工资福利支出 + 对个人和家庭的补助 (economic classes 301, 303)
+_PERSONNEL_PARTS: dict[str, list[Any]] = {
+    "wages": [pattern(r"(?:301)?工资福利支出")],
+    "households": [pattern(r"(?:303)?对个人和家庭的?补助(?:支出)?")],
+}
+
+
+def _personnel_from_parts(grids: Iterator[Grid], unit: str) -> Found | None:
+    """人员经费 where the basic-expenditure table gives only its parts; derived, and weak:
+    kept only when 人员经费 + 公用经费 = 基本支出 confirms it."""
+    parts = read_rows(grids, _PERSONNEL_PARTS, unit)
+    wages, households = parts.get("wages"), parts.get("households")
+    if wages is None or households is None or wages.unit != households.unit:
+        return None
+    return Found(
+        round(wages.value + households.value, 6),
+        wages.unit,
+        wages.page,
+        "table",
+        f"工资福利支出 {wages.value} + 对个人和家庭的补助 {households.value}",
+        derived=True,
+        weak=True,
+    )
 
 
 def _merge(

@@ -14,6 +14,10 @@ _NAMED_UNIT = re.compile(
     r"(?:预算单位|部门名称|单位名称|编制单位|编制部门)[:：](?P<name>[^\s:：|]{2,40}?)(?=单位[:：]|金额单位|$|\s)"
 )
 _TITLE_AFTER_YEAR = re.compile(r"^(20\d{2})年度?(?P<name>.{2,40}?)(?:部门|单位)(?:预算|决算)")
+# what makes lines a title: 2025年部门预算, 单位决算, 预算公开 (not a table's 预算数)
+_TITLE_WORDS = re.compile(
+    r"(?:部门|单位|年度?)[^，。,.;；:：]{0,4}?(?:预|决)算|(?:预|决)算(?:公开|信息|报告|说明|草案)"
+)
 _NOTICE = re.compile(r"通知|〔20\d{2}〕|\[20\d{2}\]|资金下达|下达.{0,12}资金|采购|招标|公告")
 _BUDGET_TERMS = (
     "收入总计", "支出总计", "基本支出", "项目支出", "三公", "部门预算", "单位预算",
@@ -32,8 +36,9 @@ class Meta:
 
 
 def read_meta(pages: list[Page]) -> Meta:
-    title = _title(pages)
-    facts = classify_title(title)
+    title, titled = _title(pages)
+    # without a title (a file of tables alone) the first page's text says no type or scope
+    facts = classify_title(title if titled else "")
     unit = facts.unit_name
     m = _TITLE_AFTER_YEAR.match(title)
     if m and not unit:
@@ -56,7 +61,8 @@ def read_meta(pages: list[Page]) -> Meta:
     )
 
 
-def _title(pages: list[Page]) -> str:
+def _title(pages: list[Page]) -> tuple[str, bool]:
+    """The document's title, and whether it is one (else the first page's first words)."""
     for page in pages[:3]:
         lines = []
         for line in page.text.splitlines():
@@ -69,9 +75,9 @@ def _title(pages: list[Page]) -> str:
             if len("".join(lines)) > 60:
                 break
         title = "".join(lines)[:80]
-        if re.search(r"预算|决算", title):
-            return title
-    return squeeze(pages[0].text)[:80] if pages else ""
+        if _TITLE_WORDS.search(title):
+            return title, True
+    return (squeeze(pages[0].text)[:80] if pages else ""), False
 
 
 def _named_unit(pages: list[Page]) -> str | None:

@@ -25,6 +25,7 @@ class UnreadablePDF(Exception):
 SUMMARY = "summary"  # 收支总表
 EXPENDITURE = "expenditure"  # 支出总表
 BASIC = "basic"  # (一般公共预算)基本支出表
+BASIC_ROWS = "basic_rows"  # the same table, all its pages: its rows by economic class
 THREE_PUBLIC = "three_public"  # "三公"经费表
 OPERATING = "operating"  # 机关运行经费表
 
@@ -126,13 +127,15 @@ def table_pages(
     limit: int = 3,
     needs: tuple[str, ...] = (),
     prefer: str = "",
+    whole: bool = False,
 ) -> list[Page]:
     """The first table of a kind: its titled page and the untitled tabular pages after it.
 
     `needs`: words one of which the page must contain (its headers), so that pdfplumber
     is not spent on a table of that title that lacks the wanted columns; of several such
     tables, the first whose page contains `prefer`. A continuation page is kept only when
-    it holds a total row (合计/总计), the one thing read from it.
+    it holds a total row (合计/总计), the one thing read from it, or when `whole` (its rows
+    are read).
     """
     candidates = [
         i
@@ -152,7 +155,7 @@ def table_pages(
             continue
         if page.kinds and kind not in page.kinds:
             break
-        if kind == SUMMARY or _ANY_TOTAL.search(page.squeezed):
+        if kind == SUMMARY or whole or _ANY_TOTAL.search(page.squeezed):
             found.append(page)
     return found
 

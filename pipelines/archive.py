@@ -36,7 +36,7 @@ from scrapy.spiders import Spider
 from archive.extraction import ExtractionPool
 from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
 from archive.store import Store
-from archive.totals import extracted, extractor_version, store_totals
+from archive.totals import extracted, extractor_version, file_context, store_totals
 from crawler.items import (
     Disclosure,
     FetchProblem,
@@ -189,7 +189,10 @@ class ArchivePipeline:
         loop = asyncio.get_event_loop()
         while self.waiting and len(self.running) < self.pool.window:
             sha, path = self.waiting.popleft()
-            future = asyncio.wrap_future(self.pool.submit(str(self.store.root / path)), loop=loop)
+            context = file_context(self.store, sha)
+            future = asyncio.wrap_future(
+                self.pool.submit(str(self.store.root / path), context), loop=loop
+            )
             self.running.add(future)
             future.add_done_callback(partial(self._extracted, sha))
 

@@ -90,3 +90,36 @@ def test_a_printed_total_is_read(extract):
     result = extract(document(summary_table()))
     assert result["revenue_total"] == result["expenditure_total"] == 1234.56
     assert result["checks"]["revenue_equals_expenditure"]["status"] == "ok"
+
+
+BASIC_BY_CLASS = (
+    "一般公共预算基本支出表\n\n单位：万元\n\n"
+    "科目编码\t科目名称\t合计\n"
+    "\t合计\t1,000.00\n"
+    "301\t工资福利支出\t700.00\n"
+    "30101\t基本工资\t300.00\n"
+    "30102\t津贴补贴\t400.00\n"
+    "302\t商品和服务支出\t200.00\n"
+    "30201\t办公费\t200.00\n"
+    "303\t对个人和家庭的补助\t100.00\n"
+    "30302\t退休费\t100.00\n"
+)
+
+
+def test_personnel_derived_from_its_parts_when_a_check_confirms_it(extract):
+    """人员经费 = 工资福利支出 + 对个人和家庭的补助, marked derived, kept because
+    人员经费 + 公用经费 = 基本支出 holds."""
+    result = extract(
+        document(
+            "2025年基本支出预算1,000.00万元，主要用于保障机构运转；公用经费200.00万元。",
+            BASIC_BY_CLASS,
+        )
+    )
+    assert result["personnel_expenditure"] == 800.0
+    assert result["evidence"]["personnel_expenditure"]["derived"] is True
+    assert result["checks"]["personnel_plus_public"]["status"] == "ok"
+
+
+def test_personnel_parts_without_a_confirming_check_give_null(extract):
+    result = extract(document(BASIC_BY_CLASS))
+    assert result["personnel_expenditure"] is None
