@@ -79,7 +79,46 @@ def read_prose(prose: Prose, *, year: int | None, final: bool) -> dict[str, Foun
             if hit is not None:
                 found[field] = hit
                 break
+        else:
+            if field in ZERO_SAID:
+                hit = _said_none(prose, field, year)
+                if hit is not None:
+                    found[field] = hit
     return found
+
+
+# Figures a sentence may say are nothing, without a number: 本单位无机关运行经费,
+# 无“三公”经费, 未安排因公出国（境）费, 三公经费预算为零.
+ZERO_SAID = (
+    "three_public_total",
+    "three_public_overseas",
+    "three_public_vehicle_purchase",
+    "three_public_vehicle_operation",
+    "three_public_reception",
+    "operating_expenses",
+    "gov_fund_income",
+    "state_capital_income",
+)
+_NONE = r"(?:无|没有|未安排|不安排|未使用|未发生)(?:任何)?(?:使用)?(?:财政拨款)?(?:安排的?)?"
+_ZERO = r"(?:预算|决算)?(?:数|支出)?(?:均|全部)?为(?:零|0(?:\.0+)?)(?![\d.万元])"
+
+
+def _said_none(prose: Prose, field: str, year: int | None) -> Found | None:
+    for key in PROSE_KEYS[field]:
+        for regex in (f"{_NONE}(?P<key>{key})", f"(?P<key>{key}){_ZERO}"):
+            for m in re.finditer(regex, prose.text):
+                lead = prose.text[max(0, m.start() - 12) : m.start()]
+                lead = lead.rsplit("。", 1)[-1]
+                years = {int(y) for y in re.findall(r"(20\d{2})年", lead)}
+                if re.search(r"上年|去年|上一年|以前年度", lead) or (year and years - {year}):
+                    continue
+                break
+            else:
+                continue
+            page = prose.numbers[max(0, bisect.bisect_right(prose.offsets, m.start()) - 1)]
+            start = max(0, m.start() - 10)
+            return Found(0.0, "万元", page, "sentence", prose.text[start : m.end() + 10])
+    return None
 
 
 # A total is the whole's only when nothing narrows it: the keyword opens a clause, or

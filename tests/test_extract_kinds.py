@@ -123,3 +123,24 @@ def test_personnel_derived_from_its_parts_when_a_check_confirms_it(extract):
 def test_personnel_parts_without_a_confirming_check_give_null(extract):
     result = extract(document(BASIC_BY_CLASS))
     assert result["personnel_expenditure"] is None
+
+
+def test_a_sentence_that_says_none_is_a_zero(extract):
+    result = extract(
+        document(
+            "本单位无机关运行经费。",
+            "2025年本部门无“三公”经费预算安排。",
+            "本部门没有政府性基金预算拨款收入。",
+        )
+    )
+    assert result["operating_expenses"] == 0.0
+    assert result["three_public_total"] == 0.0
+    assert result["three_public_reception"] == 0.0  # each part of a zero total
+    assert result["gov_fund_income"] == 0.0
+    assert result["evidence"]["operating_expenses"]["source"] == "sentence"
+
+
+def test_none_said_of_another_year_is_not_this_years_zero(extract):
+    result = extract(document("上年无机关运行经费，2024年无“三公”经费。"))
+    assert result["operating_expenses"] is None
+    assert result["three_public_total"] is None
