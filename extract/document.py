@@ -108,6 +108,8 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         return bare
     meta = read_meta(pages)
     told = _fill_from_context(meta, context)
+    if meta.unit_marker and "unit_name" in told:
+        told["unit_name"]["marker"] = meta.unit_marker
     result = Extraction(
         pages=len(pages),
         text_layer=True,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extract.pages import BASIC, EXPENDITURE, SUMMARY, THREE_PUBLIC, Page
 from extract.text import squeeze
-from extract.titles import classify_title
+from extract.titles import classify_title, clean_unit_name
 
 _NAMED_UNIT = re.compile(
     r"(?:预算单位|部门名称|单位名称|编制单位|编制部门)[:：](?P<name>[^\s:：|]{2,40}?)(?=单位[:：]|金额单位|$|\s)"
@@ -33,6 +33,7 @@ class Meta:
     doc_type: str | None
     scope: str | None
     is_budget_disclosure: bool
+    unit_marker: str | None = None  # （本级）, （汇总）: the scope the name was printed with
 
 
 def read_meta(pages: list[Page]) -> Meta:
@@ -46,10 +47,7 @@ def read_meta(pages: list[Page]) -> Meta:
     named = _named_unit(pages)
     if named and (not unit or len(unit) <= 4 or unit.endswith(("市", "省", "区", "县"))):
         unit = named
-    if unit:
-        unit = unit.replace("(", "（").replace(")", "）").strip("（） ")
-        if unit.endswith("（本级"):
-            unit += "）"
+    unit, marker = clean_unit_name(unit)
     year = facts.year or _common_year(pages)
     return Meta(
         title=title,
@@ -58,6 +56,7 @@ def read_meta(pages: list[Page]) -> Meta:
         doc_type=facts.doc_type or _doc_type(pages),
         scope=facts.scope if facts.doc_type else None,
         is_budget_disclosure=_is_disclosure(pages, title),
+        unit_marker=marker,
     )
 
 

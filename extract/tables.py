@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from extract.grid import Cell, Grid, Row, row_label
+from extract.titles import clean_unit_name
 
 # Function classes (类) of the government expenditure classification, current and older names.
 FUNCTION_CLASSES = (
@@ -247,7 +248,7 @@ def _total_row(
                 return row
         if unit_name:  # a one-unit table whose first row is the unit itself
             for _, row in rows[:1]:
-                if row_label(row) == unit_name:
+                if clean_unit_name(row_label(row))[0] == unit_name:
                     return row
         return None
     for _, row in rows:

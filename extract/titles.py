@@ -78,3 +78,29 @@ def classify_title(title: str) -> TitleFacts:
     return TitleFacts(
         is_disclosure, noise, doc_type, year, unit, scope, noisy.group(0) if noisy else None
     )
+
+
+# Scope markers printed after a unit's name, their closing parenthesis sometimes cut off
+# by a line break: （本级）, （汇总）, （机关本级）, （含所属单位）.
+_MARKER = re.compile(
+    r"[（(]\s*(?P<marker>(?:机关)?本级|汇总|本部|合并|部门汇总|含(?:所属|下属)?(?:事业)?单位)\s*[)）]?$"
+)
+_STRAY = "[]【】<>《》 .。,，、;；:：-—_·•*#\"'“”‘’"
+
+
+def clean_unit_name(name: str | None) -> tuple[str | None, str | None]:
+    """A unit's name whole, without stray punctuation, and its scope marker apart:
+    ``.某市信访局（本级）`` → (``某市信访局``, ``本级``); ``某局（汇总`` → (``某局``, ``汇总``)."""
+    if not name:
+        return None, None
+    name = name.replace("(", "（").replace(")", "）").strip(_STRAY).lstrip("）")
+    while name.endswith("）") and name.count("）") > name.count("（"):
+        name = name[:-1].rstrip(_STRAY)
+    marker = None
+    m = _MARKER.search(name)
+    if m:
+        marker = m.group("marker")
+        name = name[: m.start()].strip(_STRAY)
+    if name.count("（") > name.count("）"):  # a parenthesis left open by a cut
+        name = name[: name.rindex("（")].strip(_STRAY)
+    return (name or None), marker

@@ -144,3 +144,18 @@ def test_none_said_of_another_year_is_not_this_years_zero(extract):
     result = extract(document("上年无机关运行经费，2024年无“三公”经费。"))
     assert result["operating_expenses"] is None
     assert result["three_public_total"] is None
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "marker"),
+    [
+        ("示例市信访局（本级）2025年单位预算", "示例市信访局", "本级"),
+        (".示例市信访局（本级）2025年单位预算", "示例市信访局", "本级"),
+        ("示例市司法局（汇总2025年部门预算", "示例市司法局", "汇总"),
+        ("示例市司法局2025年部门预算", "示例市司法局", None),
+    ],
+)
+def test_a_unit_name_is_whole_and_its_scope_marker_apart(extract, title, name, marker):
+    result = extract(document(summary_table(), title=title))
+    assert result["unit_name"] == name
+    assert result["evidence"]["unit_name"].get("marker") == marker
