@@ -8,7 +8,9 @@ type, how many key totals were found, and which reconciliations hold:
 
 - `rev=exp`: 收入总计 = 支出总计;
 - `b+p=exp`: 基本支出 + 项目支出 = 支出总计 (a budget's; a final account's 支出总计 also
-  holds the year-end carry-over, so there it is `b+p≤exp`);
+  holds the year-end carry-over, so there it is `b+p≤exp`), also when the difference is
+  exactly the other lines the document prints (结转下年, 上缴上级支出 …: the extractor's
+  `basic_plus_project` check names them in `besides`);
 - `3pub`: the four 三公 parts add up to the 三公 total;
 - `class`: the function-class lines add up to 支出总计 (budgets only, as above).
 
@@ -63,11 +65,13 @@ def reconcile(r: dict[str, Any]) -> dict[str, str]:
     final = r.get("doc_type") == "final_account"
     exp = r.get("expenditure_total")
     classes = list((r.get("by_function") or {}).values())
+    bp = _agrees(exp, [r.get("basic_expenditure"), r.get("project_expenditure")], at_most=final)
+    besides = ((r.get("checks") or {}).get("basic_plus_project") or {}).get("besides")
+    if bp == "FAIL" and besides and r["checks"]["basic_plus_project"]["status"] == "ok":
+        bp = "ok"  # short by exactly the other lines the document prints (结转下年 …)
     return {
         "rev=exp": _agrees(r.get("revenue_total"), [exp]),
-        "b+p=exp": _agrees(
-            exp, [r.get("basic_expenditure"), r.get("project_expenditure")], at_most=final
-        ),
+        "b+p=exp": bp,
         "3pub": _agrees(r.get("three_public_total"), [r.get(k) for k in THREE_PARTS]),
         "class": _agrees(exp, classes or [None], at_most=final),
     }

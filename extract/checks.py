@@ -41,12 +41,20 @@ def sum_check(values: Mapping[str, Any], total: str, parts: tuple[str, ...]) -> 
     return {"status": status, "expected": expected, "actual": actual, "parts": got}
 
 
+#: Spending that 支出总计 holds besides 基本支出 and 项目支出 (read for the checks only):
+#: the year-end carry-forward (a final account's 年末结转和结余, a budget's 结转下年), and
+#: the template's other lines (上缴上级支出, 事业单位经营支出, 对附属单位补助支出).
+BESIDES_BASIC_AND_PROJECT = ("carry_forward", "paid_upward", "business_spending", "to_affiliates")
+
+
 def run_checks(
     values: Mapping[str, Any],
     by_function: Mapping[str, float],
     prose: Mapping[str, float],
+    besides: Mapping[str, float] | None = None,
 ) -> dict[str, dict[str, Any]]:
     checks = {name: sum_check(values, total, parts) for name, (total, parts) in SUMS.items()}
+    _with_other_spending(checks["basic_plus_project"], besides or {})
     total = values.get("expenditure_total")
     if by_function and total is not None:
         actual = round(sum(by_function.values()), 6)
@@ -69,3 +77,14 @@ def run_checks(
             "disagree": sorted(disagree),
         }
     return checks
+
+
+def _with_other_spending(check: dict[str, Any], besides: Mapping[str, float]) -> None:
+    """基本支出 + 项目支出 short of 支出总计 by exactly the other lines the document prints
+    (a carry-forward, 上缴上级支出 …) holds, and says which it counted."""
+    other = {k: v for k, v in besides.items() if k in BESIDES_BASIC_AND_PROJECT and v}
+    if check["status"] != "failed" or not other:
+        return
+    actual = round(check["actual"] + sum(other.values()), 6)
+    if agree(check["expected"], actual, len(check["parts"]) + len(other)):
+        check.update(status="ok", actual=actual, besides=other)

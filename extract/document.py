@@ -25,7 +25,7 @@ from typing import Any
 
 import pdfplumber
 
-from extract.checks import SUMS, agree, run_checks, sum_check
+from extract.checks import BESIDES_BASIC_AND_PROJECT, SUMS, agree, run_checks, sum_check
 from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
 from extract.grid import Grid, grids_of_page
@@ -343,7 +343,12 @@ def _merge(
         for name, f in prose.items()
         if name in chosen and chosen[name].source == "table"
     }
-    result.checks = run_checks(result.amounts, result.by_function or {}, prose_values)
+    besides = {
+        name: hit.in_wan()
+        for name in BESIDES_BASIC_AND_PROJECT
+        if (hit := tables.get(name) or prose.get(name)) is not None
+    }
+    result.checks = run_checks(result.amounts, result.by_function or {}, prose_values, besides)
 
 
 def _zero_parts_of_zero_total(chosen: dict[str, Found]) -> None:

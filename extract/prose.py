@@ -35,6 +35,7 @@ PROSE_KEYS: dict[str, list[str]] = {
     "gov_fund_income": [r"政府性基金预算(?:财政)?拨款收入"],
     "state_capital_income": [r"国有资本经营预算(?:财政)?拨款收入"],
     "carryover": [r"上年结转(?:结余|和结余)?(?:资金)?(?!下年)"],
+    "carry_forward": [r"(?:年末|年终)结转(?:和|及)?结余(?:资金)?|结转下年(?:使用)?的?(?:资金)?"],
     "basic_expenditure": [r"(?<!公共预算)(?<!财政拨款)(?<!基金预算)基本支出(?:预算|决算)?"],
     "project_expenditure": [r"(?<!公共预算)(?<!财政拨款)(?<!基金预算)项目支出(?:预算|决算)?"],
     "personnel_expenditure": [r"(?<![职休退])人员经费(?:支出)?"],
@@ -130,6 +131,20 @@ _WHOLE_LEAD = re.compile(
 # An item of an enumeration ((一), 1.) in a gap starts another figure's sentence.
 _ENUMERATION = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|^[一二三四五六七八九十]{1,3}、")
 _TOTALS = ("revenue_total", "expenditure_total")
+# Figures of the whole budget, every source of funds: a section of the explanation about
+# one source (三、财政拨款情况说明, 四、一般公共预算支出情况) states them for that source only.
+WHOLE_FIELDS = (*_TOTALS, "basic_expenditure", "project_expenditure", "carry_forward")
+_HEADING = re.compile(
+    r"(?:^|[。：:])\s*(?:第[一二三四五六七八九十]{1,3}部分|[一二三四五六七八九十]{1,3}、)"
+    r"(?P<heading>[^。，,；;\d]{2,30}?(?:情况说明|说明|情况|概况))"
+)
+_ONE_SOURCE = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营")
+
+
+def _one_source_section(text: str, at: int) -> bool:
+    """Whether the section that `at` stands in is about one source of funds."""
+    headings = list(_HEADING.finditer(text, max(0, at - 3000), at))
+    return bool(headings) and bool(_ONE_SOURCE.search(headings[-1].group("heading")))
 
 
 def _other_keys(field: str) -> re.Pattern[str]:
@@ -148,6 +163,8 @@ def _first(
         ):
             continue
         if _ENUMERATION.search(gap) or (others is not None and others.search(gap)):
+            continue
+        if field in WHOLE_FIELDS and _one_source_section(prose.text, m.start()):
             continue
         years = {int(y) for y in re.findall(r"(20\d{2})年", gap)}
         if year and years and year not in years:

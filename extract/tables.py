@@ -117,6 +117,12 @@ SUMMARY_ROWS: dict[str, list[RowRule]] = {
     "carryover": [
         pattern(r"上年结转(?:结余|和结余|资金|结余资金|和结余资金)?|上年结余[、,]?结转(?:资金)?")
     ],
+    "carry_forward": [
+        pattern(r"(?:年末|年终)结转(?:和|及)?结余(?:资金)?|结转下年(?:使用)?的?(?:资金)?")
+    ],
+    "paid_upward": [pattern(r"上缴上级支出")],
+    "business_spending": [pattern(r"(?:事业单位)?经营支出")],
+    "to_affiliates": [pattern(r"对附属单位补助支出")],
     "basic_expenditure": [pattern(r"基本支出|人员经费和公用经费(?:支出)?")],
     "project_expenditure": [pattern(r"项目支出|专项业务经费(?:支出)?")],
 }

@@ -159,3 +159,42 @@ def test_a_unit_name_is_whole_and_its_scope_marker_apart(extract, title, name, m
     result = extract(document(summary_table(), title=title))
     assert result["unit_name"] == name
     assert result["evidence"]["unit_name"].get("marker") == marker
+
+
+def test_figures_of_one_source_of_funds_are_not_the_whole(extract):
+    """`三、财政拨款情况说明 … 其中：基本支出 …`: that section's 基本支出 is the 财政拨款 part."""
+    result = extract(
+        document(
+            "二、部门收支总体情况",
+            "2025年年初预算数1,500.00万元，其中：一般公共预算财政拨款1,000.00万元。",
+            "三、财政拨款情况说明",
+            "2025年一般公共预算财政拨款支出1,000.00万元。其中：基本支出600.00万元，"
+            "主要用于保障运转；项目支出400.00万元，主要用于测绘。",
+        )
+    )
+    assert result["basic_expenditure"] is None
+    assert result["project_expenditure"] is None
+
+
+def test_basic_and_project_short_of_the_total_by_a_printed_carry_forward(extract):
+    result = extract(
+        document(
+            "三、支出预算情况说明",
+            "2025年支出预算1,500.00万元。（一）基本支出。基本支出预算600.00万元。"
+            "（二）项目支出。项目支出预算800.00万元。（三）年终结转结余资金100.00万元。",
+        )
+    )
+    check = result["checks"]["basic_plus_project"]
+    assert (result["basic_expenditure"], result["project_expenditure"]) == (600.0, 800.0)
+    assert check["status"] == "ok" and check["besides"] == {"carry_forward": 100.0}
+
+
+def test_basic_and_project_short_of_the_total_otherwise_fail(extract):
+    result = extract(
+        document(
+            "三、支出预算情况说明",
+            "2025年支出预算1,500.00万元。（一）基本支出。基本支出预算600.00万元。"
+            "（二）项目支出。项目支出预算800.00万元。（三）年终结转结余资金50.00万元。",
+        )
+    )
+    assert result["checks"]["basic_plus_project"]["status"] == "failed"
