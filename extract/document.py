@@ -50,6 +50,7 @@ from extract.tables import (
     Found,
     has,
     leaf,
+    paired_totals,
     pattern,
     read_column,
     read_functions,
@@ -139,7 +140,7 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         # 机关运行经费 is usually stated in the prose; its table page is read only if not
         operating = "operating_expenses" not in prose
         tables = _read_tables(of, unit, meta.year, final, label(meta.unit_name or ""), operating)
-        functions = read_functions(of(SUMMARY), unit)
+        functions = read_functions(of(SUMMARY), unit, year=meta.year, final=final)
     _merge(result, tables, prose, functions)
     return result
 
@@ -233,7 +234,9 @@ def _not_three_public_or_meetings(paths: dict[int, list[str]]) -> bool:
 def _read_tables(
     of: _Tables, unit: str, year: int | None, final: bool, unit_name: str, operating: bool
 ) -> dict[str, Found]:
-    found = read_rows(of(SUMMARY), SUMMARY_ROWS, unit)
+    found = read_rows(of(SUMMARY), SUMMARY_ROWS, unit, year=year, final=final)
+    if "revenue_total" not in found and "expenditure_total" not in found:
+        found.update(paired_totals(of(SUMMARY), unit, year=year, final=final))
     kw: dict[str, Any] = {"year": year, "final": final, "unit_name": unit_name or None}
     for name, regex in (
         ("basic_expenditure", r"基本支出(?:合计)?|人员经费和公用经费(?:支出)?"),

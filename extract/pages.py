@@ -30,9 +30,9 @@ THREE_PUBLIC = "three_public"  # "三公"经费表
 OPERATING = "operating"  # 机关运行经费表
 
 TITLES: dict[str, re.Pattern[str]] = {
-    SUMMARY: re.compile(r"(?<!拨款)(?<!基金)收支(?:预算|预决算|决算)?总(?:体情况)?表"),
+    SUMMARY: re.compile(r"(?<!拨款)(?<!基金)(?:收支|收入支出)(?:预算|预决算|决算)?总(?:体情况)?表"),
     EXPENDITURE: re.compile(
-        r"(?<!拨款)(?<!基本)(?<!项目)(?<!经费)(?<!公共预算)(?<!基金预算)(?<!经营预算)"
+        r"(?<!拨款)(?<!基本)(?<!项目)(?<!经费)(?<!公共预算)(?<!基金预算)(?<!经营预算)(?<!收入)"
         r"支出(?:预算|决算)?总表"
     ),
     BASIC: re.compile(

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from extract.grid import Cell, Grid, Row, row_label
 from extract.titles import clean_unit_name
@@ -57,10 +59,21 @@ def to_wan(value: float, unit: str) -> float:
 # --- row labels -------------------------------------------------------------------------
 
 
-def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row, bool]]:
+def labelled_values(
+    grid: Grid, skip: Callable[[list[str]], bool] | None = None
+) -> Iterator[tuple[str, float, Row, bool]]:
     """(label, amount, row, printed) for each label cell followed by an amount or an empty
-    cell (`printed` false: the 0 of an empty cell)."""
+    cell (`printed` false: the 0 of an empty cell). Columns whose header path `skip` names
+    (last year's, the plan beside a final account's actuals) are passed over."""
     stops = grid.label_columns()
+    paths = grid.header_paths()
+    passed: set[int] = set()
+    if skip is not None:
+        passed = {j for j, path in paths.items() if path and skip(path)}
+        if len(passed) == len(paths):
+            passed = set()  # headers that name no column this figure could be in: read none
+    # a column of row numbers (行次 1, 2, 3 …) holds no amounts
+    passed |= {j for j, path in paths.items() if path and _NUMBERING_COLUMN.fullmatch(path[-1])}
     for row in grid.rows:
         for j, cell in enumerate(row):
             if cell is None or cell.blank or cell.amount is not None:
@@ -68,12 +81,20 @@ def labelled_values(grid: Grid) -> Iterator[tuple[str, float, Row, bool]]:
             text = cell.label
             if not text or text.isdigit():
                 continue
-            value = _value_right_of(row, j, stops)
+            value = _value_right_of(row, j, stops, passed)
             if value is not None:
                 yield text, value[0], row, value[1]
 
 
-def _value_right_of(row: Row, j: int, stops: set[int]) -> tuple[float, bool] | None:
+_NUMBERING_COLUMN = re.compile(r"行次|栏次|行号|序号|编号|(?:科目)?编码|代码")
+
+
+def _value_right_of(
+    row: Row,
+    j: int,
+    stops: set[int],
+    passed: set[int] = frozenset(),  # type: ignore[assignment]
+) -> tuple[float, bool] | None:
     """The first amount right of a label; an empty value cell (blanks up to the next label) is 0.
 
     The search stops at a column that holds labels in other rows: an amount beyond it
@@ -84,7 +105,7 @@ def _value_right_of(row: Row, j: int, stops: set[int]) -> tuple[float, bool] | N
         cell = row[k]
         if k in stops and (cell is None or cell.blank):
             break
-        if cell is None:
+        if cell is None or (k in passed and cell.amount is not None):
             continue
         if cell.blank:
             saw_blank = True
@@ -115,7 +136,10 @@ SUMMARY_ROWS: dict[str, list[RowRule]] = {
         pattern(r"(?:本年)?国有资本经营(?:预算?)?(?:财政)?(?:拨款)?(?:收入|资金)?")
     ],
     "carryover": [
-        pattern(r"上年结转(?:结余|和结余|资金|结余资金|和结余资金)?|上年结余[、,]?结转(?:资金)?")
+        pattern(
+            r"上年结转(?:结余|和结余|资金|结余资金|和结余资金)?|上年结余[、,]?结转(?:资金)?"
+            r"|年初结转(?:和|及)?结余(?:资金)?"
+        )
     ],
     "carry_forward": [
         pattern(r"(?:年末|年终)结转(?:和|及)?结余(?:资金)?|结转下年(?:使用)?的?(?:资金)?")
@@ -134,14 +158,21 @@ PRINTED_ONLY = frozenset({"revenue_total", "expenditure_total"})
 
 
 def read_rows(
-    grids: Iterable[Grid], rules: dict[str, list[RowRule]], unit: str
+    grids: Iterable[Grid],
+    rules: dict[str, list[RowRule]],
+    unit: str,
+    *,
+    year: int | None = None,
+    final: bool = False,
 ) -> dict[str, Found]:
-    """The first value of each field, by the first rule (in order of preference) that matches."""
+    """The first value of each field, by the first rule (in order of preference) that matches,
+    read in the column of this year's figure (a final account's 决算数, not its 预算数)."""
     grids = list(grids)
     found: dict[str, Found] = {}
+    skip = partial(other_data, year=year, final=final)
     for field, field_rules in rules.items():
         for rule in field_rules:
-            hit = _first_labelled(grids, rule, unit, weak_blank=field in PRINTED_ONLY)
+            hit = _first_labelled(grids, rule, unit, weak_blank=field in PRINTED_ONLY, skip=skip)
             if hit is not None:
                 found[field] = hit
                 break
@@ -149,10 +180,15 @@ def read_rows(
 
 
 def _first_labelled(
-    grids: list[Grid], rule: RowRule, unit: str, *, weak_blank: bool = False
+    grids: list[Grid],
+    rule: RowRule,
+    unit: str,
+    *,
+    weak_blank: bool = False,
+    skip: Callable[[list[str]], bool] | None = None,
 ) -> Found | None:
     for grid in grids:
-        for text, value, row, printed in labelled_values(grid):
+        for text, value, row, printed in labelled_values(grid, skip):
             if rule(text):
                 return Found(
                     value,
@@ -165,12 +201,15 @@ def _first_labelled(
     return None
 
 
-def read_functions(grids: Iterable[Grid], unit: str) -> dict[str, Found]:
+def read_functions(
+    grids: Iterable[Grid], unit: str, *, year: int | None = None, final: bool = False
+) -> dict[str, Found]:
     """Function-class lines (类) of the expenditure side: class name → amount (non-zero)."""
     found: dict[str, Found] = {}
     seen: set[str] = set()
+    skip = partial(other_data, year=year, final=final)
     for grid in grids:
-        for text, value, row, _ in labelled_values(grid):
+        for text, value, row, _ in labelled_values(grid, skip):
             name = _CLASS_SUFFIX.sub("", text)
             if name not in FUNCTION_CLASSES or name in seen:
                 continue
@@ -179,6 +218,26 @@ def read_functions(grids: Iterable[Grid], unit: str) -> dict[str, Found]:
                 found[name] = Found(value, grid.amount_unit or unit, grid.page, "table",
                                     grid.row_text(row))  # fmt: skip
     return found
+
+
+def paired_totals(grids: Iterable[Grid], unit: str, **kw: Any) -> dict[str, Found]:
+    """A 收支总表 whose last row is ``总计 | … | 总计 | …`` (the final-account template):
+    the left 总计 is the revenue side's, the right one the expenditure side's."""
+    skip = partial(other_data, year=kw.get("year"), final=kw.get("final", False))
+    for grid in grids:
+        rows: dict[int, list[tuple[float, bool]]] = {}
+        for text, value, row, printed in labelled_values(grid, skip):
+            if text == "总计":
+                rows.setdefault(id(row), []).append((value, printed))
+                if len(rows[id(row)]) == 2:
+                    (rev, rp), (exp, ep) = rows[id(row)]
+                    text_of = grid.row_text(row)
+                    where = (grid.amount_unit or unit, grid.page, "table", text_of)
+                    return {
+                        "revenue_total": Found(rev, *where, weak=not rp),
+                        "expenditure_total": Found(exp, *where, weak=not ep),
+                    }
+    return {}
 
 
 # --- column headers ---------------------------------------------------------------------

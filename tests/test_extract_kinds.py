@@ -198,3 +198,38 @@ def test_basic_and_project_short_of_the_total_otherwise_fail(extract):
         )
     )
     assert result["checks"]["basic_plus_project"]["status"] == "failed"
+
+
+FINAL_SUMMARY = (
+    "收入支出决算总表\n\n单位：万元\n\n"
+    "收入\t\t\t\t支出\t\t\t\n"
+    "项目\t行次\t年初预算数\t决算数\t项目\t行次\t年初预算数\t决算数\n"
+    "一、一般公共预算财政拨款收入\t1\t880.00\t900.00\t一、一般公共服务支出\t7\t900.00\t950.00\n"
+    "二、政府性基金预算财政拨款收入\t2\t\t\t二、教育支出\t8\t\t\n"
+    "本年收入合计\t3\t880.00\t900.00\t本年支出合计\t9\t900.00\t950.00\n"
+    "年初结转和结余\t4\t20.00\t100.00\t年末结转和结余\t10\t\t50.00\n"
+    "总计\t5\t900.00\t1,000.00\t总计\t11\t900.00\t1,000.00\n"
+)
+
+
+def test_a_final_account_gives_its_actuals_with_both_carry_overs(extract):
+    """总计 on both sides holds 年初 / 年末结转和结余; the 决算数 column, not 年初预算数, not 行次."""
+    result = extract(document(FINAL_SUMMARY, title=f"{UNIT}2024年度部门决算"))
+    assert result["doc_type"] == "final_account"
+    assert (result["revenue_total"], result["expenditure_total"]) == (1000.0, 1000.0)
+    assert result["general_budget_income"] == 900.0
+    assert result["carryover"] == 100.0
+    assert result["by_function"] == {"一般公共服务支出": 950.0}
+
+
+def test_a_budget_beside_last_years_column_gives_this_years(extract):
+    table = (
+        "部门收支总表\n\n单位：万元\n\n"
+        "项目\t2024年预算数\t2025年预算数\t项目\t2024年预算数\t2025年预算数\n"
+        "一般公共预算拨款收入\t1,100.00\t1,234.56\t一般公共服务支出\t1,100.00\t1,234.56\n"
+        "收入总计\t1,100.00\t1,234.56\t支出总计\t1,100.00\t1,234.56\n"
+    )
+    result = extract(document(table))
+    assert result["revenue_total"] == result["expenditure_total"] == 1234.56
+    assert result["general_budget_income"] == 1234.56
+    assert result["by_function"] == {"一般公共服务支出": 1234.56}
