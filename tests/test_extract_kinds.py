@@ -233,3 +233,24 @@ def test_a_budget_beside_last_years_column_gives_this_years(extract):
     assert result["revenue_total"] == result["expenditure_total"] == 1234.56
     assert result["general_budget_income"] == 1234.56
     assert result["by_function"] == {"一般公共服务支出": 1234.56}
+
+
+def test_numbers_split_by_noise(extract):
+    """`2, 361. 22`, `1 585.06`, full-width digits and punctuation: one number each."""
+    result = extract(
+        document(
+            "2025年收入预算2, 361. 22万元，其中：一般公共预算拨款收入２，３６１．２２万元。",
+            summary_table(revenue="1 585.06", general="1 585.06", expenditure="1 585.06"),
+        )
+    )
+    assert result["revenue_total"] == 1585.06  # the table's figure, before the prose's
+    assert result["checks"]["table_agrees_with_prose"]["status"] == "failed"
+    assert result["general_budget_income"] == 1585.06
+
+
+def test_prose_figures_with_noise_when_there_is_no_table(extract):
+    result = extract(
+        document("2025年收入预算2, 361. 22万元，其中：一般公共预算拨款收入２，３６１．２２万元。")
+    )
+    assert result["revenue_total"] == 2361.22
+    assert result["general_budget_income"] == 2361.22
