@@ -11,7 +11,7 @@ from extract.text import squeeze
 from extract.titles import classify_title, clean_unit_name
 
 _NAMED_UNIT = re.compile(
-    r"(?:预算单位|部门名称|单位名称|编制单位|编制部门)[:：](?P<name>[^\s:：|]{2,40}?)(?=单位[:：]|金额单位|$|\s)"
+    r"(?:预算单位|部门名称|单位名称|编制单位|编制部门|(?<![^\s|])部门)[:：](?P<name>[^\s:：|]{2,40}?)(?=单位[:：]|金额单位|$|\s)"
 )
 _TITLE_AFTER_YEAR = re.compile(r"^(20\d{2})年度?(?P<name>.{2,40}?)(?:部门|单位)(?:预算|决算)")
 # what makes lines a title: 2025年部门预算, 单位决算, 预算公开 (not a table's 预算数)

@@ -3,6 +3,7 @@ not (a PDF of the tables only), the document wins where it speaks, evidence says
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 
 from demo_portal.render import render_pdf
@@ -139,3 +140,19 @@ def test_a_crawl_passes_each_file_its_page(tmp_path):
     assert rows[2000.0]["unit_name"] == "示例市不动产登记中心"
     assert rows[2000.0]["source"] == "file_name"
     assert rows[3000.0]["unit_name"] is None and rows[3000.0]["year"] == 2025
+
+
+@pytest.mark.parametrize("header", ["编制单位", "单位名称", "部门"])
+def test_a_table_header_names_the_unit(tmp_path, header):
+    doc = SeedDoc(
+        name=f"header-{header}",
+        text=f"{header}：示例市测绘服务中心\n\n" + summary_table(),
+        labels={},
+    )
+    path = tmp_path / "t.pdf"
+    path.write_bytes(render_pdf(doc))
+    context = Context(page_title="示例市自然资源局2025年部门预算公开", sole=True)
+    result = extract_pdf(path, context).to_json()
+    assert result["unit_name"] == "示例市测绘服务中心"
+    assert result["evidence"]["unit_name"]["source"] == "document"
+    assert result["revenue_total"] == 1234.56
