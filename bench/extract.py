@@ -46,6 +46,8 @@ from pathlib import Path
 import pdfplumber
 
 ROOT = Path(__file__).resolve().parent.parent
+# this file is named extract.py: the project's `extract` package must come first
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "real" / "pdf"
 
 AIM_SPEEDUP = 5.0
