@@ -139,7 +139,9 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
     with _Tables(Path(path), plan) as of:
         # 机关运行经费 is usually stated in the prose; its table page is read only if not
         operating = "operating_expenses" not in prose
-        tables = _read_tables(of, unit, meta.year, final, label(meta.unit_name or ""), operating)
+        tables = _read_tables(
+            of, unit, meta.year, final, label(meta.unit_name or ""), operating, set(prose)
+        )
         functions = read_functions(of(SUMMARY), unit, year=meta.year, final=final)
     _merge(result, tables, prose, functions)
     return result
@@ -232,7 +234,13 @@ def _not_three_public_or_meetings(paths: dict[int, list[str]]) -> bool:
 
 
 def _read_tables(
-    of: _Tables, unit: str, year: int | None, final: bool, unit_name: str, operating: bool
+    of: _Tables,
+    unit: str,
+    year: int | None,
+    final: bool,
+    unit_name: str,
+    operating: bool,
+    in_prose: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, Found]:
     found = read_rows(of(SUMMARY), SUMMARY_ROWS, unit, year=year, final=final)
     if "revenue_total" not in found and "expenditure_total" not in found:
@@ -257,7 +265,13 @@ def _read_tables(
             hit = read_rows(of(BASIC), {name: [pattern(regex)]}, unit).get(name)
         if hit is not None:
             found[name] = hit
-    if "personnel_expenditure" not in found:
+    # a derived 人员经费 stands only if 人员经费 + 公用经费 = 基本支出 confirms it: its pages are
+    # read only when both of the others are known
+    known = set(found) | set(in_prose)
+    if (
+        "personnel_expenditure" not in known
+        and {"basic_expenditure", "public_expenditure"} <= known
+    ):
         hit = _personnel_from_parts(of(BASIC_ROWS), unit)
         if hit is not None:
             found["personnel_expenditure"] = hit
