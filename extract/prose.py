@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from extract.checks import SUMS
 from extract.pages import Page
 from extract.tables import Found
 from extract.text import squeeze
@@ -92,10 +93,7 @@ def read_prose(prose: Prose, *, year: int | None, final: bool) -> dict[str, Foun
 # 无“三公”经费, 未安排因公出国（境）费, 三公经费预算为零.
 ZERO_SAID = (
     "three_public_total",
-    "three_public_overseas",
-    "three_public_vehicle_purchase",
-    "three_public_vehicle_operation",
-    "three_public_reception",
+    *SUMS["three_public_parts"][1],
     "operating_expenses",
     "gov_fund_income",
     "state_capital_income",
