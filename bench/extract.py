@@ -20,6 +20,9 @@ For each file it prints:
   ``ru_maxrss``, nor ``RUSAGE_CHILDREN`` here: on Linux those include the RSS the bench
   process had when it started the child.)
 
+A file the extractor read pages of by OCR (a scan) is listed but left out of the total
+and the median: OCR is timed per page by ``bench/ocr.py``.
+
 With ``--repeat N`` both timings are the best (minimum) of N runs, as ``timeit`` does. The
 ``total`` line sums the times (its speed-up is total baseline / total extractor); the
 ``median`` line is the median of the per-file speed-ups. The aims printed at the end are
@@ -39,7 +42,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # this file is named extract.py: the project's `extract` package must come first
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "real" / "pdf"
+
+from bench.pdfs import find_pdfs  # noqa: E402
 
 AIM_SPEEDUP = 5.0
 AIM_PEAK_MB = 300.0
@@ -81,6 +86,7 @@ class Row:
     baseline_s: float | None = None
     extract_s: float | None = None
     peak_mb: float | None = None
+    ocr_pages: int = 0  # pages the extractor read by OCR: timed by bench/ocr.py instead
     error: str = ""
 
     @property
@@ -88,20 +94,6 @@ class Row:
         if self.baseline_s is None or not self.extract_s:
             return None
         return self.baseline_s / self.extract_s
-
-
-def find_pdfs(args: Iterable[str]) -> list[Path]:
-    """The PDFs named or inside the named folders (recursively), in order, without repeats."""
-    found: list[Path] = []
-    for arg in args:
-        path = Path(arg)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf"))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise SystemExit(f"no such file or folder: {arg}")
-    return list(dict.fromkeys(p.resolve() for p in found))
 
 
 def baseline(path: Path) -> int:
@@ -171,6 +163,8 @@ def measure(path: Path, extractor: Callable[[Path], object] | None, repeat: int)
             times.append(seconds)
             if name == "baseline" and isinstance(result, int):
                 row.pages = result
+            if name == "extractor" and isinstance(result, dict):
+                row.ocr_pages = len(result.get("ocr_pages") or ())
     row.baseline_s = min(base_times, default=None)
     row.extract_s = min(extract_times, default=None)
     if extract_times:
@@ -188,6 +182,11 @@ def _fmt(value: float | None, width: int, decimals: int, suffix: str = "") -> st
     return f"{text:>{width}}"
 
 
+def _counted(rows: list[Row]) -> list[Row]:
+    """The files in the total and median: both sides timed, no page read by OCR."""
+    return [r for r in rows if r.speedup is not None and not r.ocr_pages]
+
+
 def print_table(rows: list[Row]) -> None:
     """The per-file lines, the total line and the median line."""
     width = max([len(r.path.name) for r in rows] + [10])
@@ -200,9 +199,11 @@ def print_table(rows: list[Row]) -> None:
         print(
             f"{r.path.name:<{width}} {r.pages:>5} {size:>6.2f} {_fmt(r.extract_s, 9, 3)} "
             f"{_fmt(r.baseline_s, 9, 3)} {_fmt(r.speedup, 8, 1, '×')} "
-            f"{_fmt(r.peak_mb, 7, 0)}" + (f"  ERROR {r.error}" if r.error else "")
+            f"{_fmt(r.peak_mb, 7, 0)}"
+            + (f"  OCR: {r.ocr_pages} pages, not counted" if r.ocr_pages else "")
+            + (f"  ERROR {r.error}" if r.error else "")
         )
-    done = [r for r in rows if r.speedup is not None]
+    done = _counted(rows)
     base_all = sum(r.baseline_s for r in rows if r.baseline_s is not None)
     if done:
         ext = sum(r.extract_s or 0 for r in done)
@@ -221,7 +222,7 @@ def print_table(rows: list[Row]) -> None:
 
 def print_aims(rows: list[Row], import_mb: float | None) -> None:
     """The targets beside the figures measured (reported, never asserted)."""
-    done = [r for r in rows if r.speedup is not None]
+    done = _counted(rows)
     if import_mb is not None:
         print(f"\nimport only: a fresh process importing the extractor peaks at {import_mb:.0f} MB")
     print("\naims:")

@@ -8,7 +8,8 @@ Example:
 
 How: pypdfium2 reads every page's text (milliseconds a page); the titles of the
 standard tables say which pages matter, and only those are opened with pdfplumber for
-their tables (``extract.tables``). Figures the tables do not give are read from
+their tables, image-only pages read by OCR (``extract.ocr``), then read by meaning
+(``extract.tables``). Figures the tables do not give are read from
 the prose (``extract.prose``). Every figure carries its evidence (page, table or
 sentence, the text it was read from); ``checks`` reconciles them. Amounts are in 万元
 (converted where the document prints 元); ``amount_unit`` is the unit of its main tables.
@@ -30,6 +31,7 @@ from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
 from extract.grid import Grid, grids_of_page
 from extract.meta import read_meta
+from extract.ocr import OcrPage, distrust, ocr_document
 from extract.pages import (
     BASIC,
     BASIC_ROWS,
@@ -79,6 +81,7 @@ class Extraction:
     evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     title: str = ""
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (extract.ocr)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +99,7 @@ class Extraction:
             "evidence": self.evidence,
             "checks": self.checks,
             "extractor_version": EXTRACTOR_VERSION,
+            "ocr_pages": self.ocr_pages,
         }
 
 
@@ -103,7 +107,10 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
     """Read one PDF; `context` is what the crawl knows of it (the page that linked it).
     Raises UnreadablePDF when it is not a readable PDF at all."""
     pages = read_pages(Path(path))
-    if not has_text_layer(pages):
+    text_layer = has_text_layer(pages)
+    # scans and table images, read by OCR (usually none: then this costs milliseconds)
+    scanned = ocr_document(Path(path), pages)
+    if not text_layer and not scanned:
         bare = Extraction(pages=len(pages), text_layer=False, is_budget_disclosure=False)
         _fill_from_context(bare, context)
         return bare
@@ -113,7 +120,7 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         told["unit_name"]["marker"] = meta.unit_marker
     result = Extraction(
         pages=len(pages),
-        text_layer=True,
+        text_layer=text_layer,
         is_budget_disclosure=meta.is_budget_disclosure,
         unit_name=meta.unit_name,
         year=meta.year,
@@ -121,6 +128,7 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         scope=meta.scope,
         title=meta.title,
         evidence=told,
+        ocr_pages=sorted(scanned),
     )
     final = meta.doc_type == "final_account"
     plan = {
@@ -136,14 +144,20 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
     unit = _main_unit(pages, plan[SUMMARY])
     result.amount_unit = unit
     prose = read_prose(join_prose(pages), year=meta.year, final=final)
-    with _Tables(Path(path), plan) as of:
+    with _Tables(Path(path), plan, scanned) as of:
         # 机关运行经费 is usually stated in the prose; its table page is read only if not
         operating = "operating_expenses" not in prose
         tables = _read_tables(
             of, unit, meta.year, final, label(meta.unit_name or ""), operating, set(prose)
         )
         functions = read_functions(of(SUMMARY), unit, year=meta.year, final=final)
+    if scanned:  # figures read by OCR stand only where a reconciliation confirms them
+        distrust(prose, scanned)
+        distrust(tables, scanned, tables=True)
+        distrust(functions, scanned)
     _merge(result, tables, prose, functions)
+    if scanned:
+        _confirm_ocr_functions(result, set(scanned))
     return result
 
 
@@ -172,13 +186,39 @@ def _main_unit(pages: list[Page], summary: list[Page]) -> str:
     return units.most_common(1)[0][0] if units else "万元"
 
 
-class _Tables:
-    """The planned pages' tables, read with pdfplumber on first use, page by page."""
+def _confirm_ocr_functions(result: Extraction, ocr_pages: set[int]) -> None:
+    """Function classes read by OCR stand only when they add up to 支出总计."""
+    check = result.checks.get("by_function_sum", {})
+    read = {k for k, e in result.evidence.items() if k.startswith("by_function:")}
+    ocr = {k for k in read if result.evidence[k].get("page") in ocr_pages}
+    if not ocr or check.get("status") == "ok":
+        for k in ocr:
+            result.evidence[k]["source"] = "ocr"
+        return
+    for k in ocr:
+        del result.evidence[k]
+        (result.by_function or {}).pop(k.removeprefix("by_function:"), None)
+    result.by_function = result.by_function or None
+    total = result.amounts.get("expenditure_total")
+    if result.by_function and total is not None:
+        actual = round(sum(result.by_function.values()), 6)
+        status = "ok" if agree(total, actual, len(result.by_function)) else "failed"
+        result.checks["by_function_sum"] = {"status": status, "expected": total, "actual": actual}
+    else:
+        result.checks["by_function_sum"] = {"status": "not_applicable", "expected": total}
 
-    def __init__(self, path: Path, plan: dict[str, list[Page]]):
+
+class _Tables:
+    """The planned pages' tables, read on first use, page by page: by pdfplumber, or a page
+    read by OCR from its image (extract.ocr)."""
+
+    def __init__(
+        self, path: Path, plan: dict[str, list[Page]], ocr: dict[int, OcrPage] | None = None
+    ):
         self.path, self.plan = path, plan
         self.pdf: Any = None
         self.cache: dict[int, list[Grid]] = {}
+        self.ocr = ocr or {}  # pages read by OCR: their grids come from extract.ocr
 
     def __enter__(self) -> _Tables:
         return self
@@ -192,6 +232,8 @@ class _Tables:
             yield from self.grids(page)
 
     def grids(self, page: Page) -> list[Grid]:
+        if page.number in self.ocr:
+            return self.ocr[page.number].grids(page.amount_unit)
         if page.number not in self.cache:
             if self.pdf is None:
                 self.pdf = pdfplumber.open(self.path)
