@@ -35,7 +35,7 @@ import pypdfium2.raw as pdfium_c
 from extract.grid import Cell, Grid, Row
 from extract.pages import TITLES, Page, _carry_orphan_titles, _classify
 from extract.tables import Found
-from extract.text import nfkc
+from extract.text import nfkc, squeeze
 
 #: At most this many pages of a file are OCR'd (the first ones that need it).
 MAX_OCR_PAGES = 40
@@ -54,9 +54,14 @@ NUMBER_SCORE = 0.9
 #: Boxes below this confidence are dropped (RapidOCR's own default is 0.5).
 TEXT_SCORE = 0.5
 
-#: Pages are read in strips this many pixels high, overlapping by STRIP_OVERLAP.
-STRIP_PX = 640
+#: Pages are read in strips of about this many pixels (640 rows of an A4 page at 144 dpi),
+#: at least STRIP_MIN high, overlapping by STRIP_OVERLAP.
+STRIP_AREA = 640 * 1190
+STRIP_MIN = 320
 STRIP_OVERLAP = 96
+#: A scanned file whose first PROBE_PAGES pages never say 预算 or 决算 is read no further.
+PROBE_PAGES = 3
+_BUDGET_WORD = re.compile(r"预算|决算")
 
 _LINE_PX = 40  # shortest ruling line, in rendered pixels (20 points at SCALE 2)
 _SNAP = 3.0  # points: rulings this close are one
@@ -170,9 +175,10 @@ def image_regions(path: Path, wanted: dict[int, float]) -> dict[int, tuple[float
 
 
 def ocr_document(path: Path, pages: list[Page]) -> dict[int, OcrPage]:
-    """OCR the pages that need it (at most MAX_OCR_PAGES) and give them the text read:
-    a scan's text replaces its (near) empty text layer, a table image's text is added
-    to the page's. The pages are classified again. Returns page number → OcrPage."""
+    """OCR the pages that need it (at most MAX_OCR_PAGES; a file whose text nowhere says
+    预算 or 决算 only up to PROBE_PAGES unless those do) and give them the text read: a
+    scan's text replaces its (near) empty text layer, a table image's text is added to the
+    page's. The pages are classified again. Returns page number → OcrPage."""
     wanted = {p.number: share for p in pages if (share := needs_ocr(p)) is not None}
     if not wanted:
         return {}
@@ -180,6 +186,8 @@ def ocr_document(path: Path, pages: list[Page]) -> dict[int, OcrPage]:
     if not regions:
         return {}
     chosen = sorted(regions)[:MAX_OCR_PAGES]
+    # a scan that never names a budget on its first pages is not one: read no further
+    probe = not any(_BUDGET_WORD.search(p.squeezed) for p in pages)
     read: dict[int, OcrPage] = {}
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -189,6 +197,10 @@ def ocr_document(path: Path, pages: list[Page]) -> dict[int, OcrPage]:
                 read[number] = ocr_page(page, number, regions[number])
             finally:
                 page.close()
+            if probe and len(read) == PROBE_PAGES:
+                if not any(_BUDGET_WORD.search(squeeze(r.text())) for r in read.values()):
+                    break
+                probe = False
     finally:
         pdf.close()
     by_number = {p.number: p for p in pages}
@@ -216,8 +228,8 @@ def engine() -> Any:
         if _ENGINE is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            # a strip (``STRIP_PX`` high) is read as it is, not enlarged to 736 px
-            _ENGINE = RapidOCR(text_score=TEXT_SCORE, det_limit_side_len=STRIP_PX // 2)
+            # a strip is read as it is, not enlarged to 736 px high
+            _ENGINE = RapidOCR(text_score=TEXT_SCORE, det_limit_side_len=STRIP_MIN)
         return _ENGINE
 
 
@@ -246,15 +258,16 @@ def _read_strips(image: Any) -> list[Any]:
     some 600 MB), a strip's is a fraction of it. A line of text (up to ``STRIP_OVERLAP``
     high) is kept from the one strip where its middle lies away from the cut, where it
     stands whole."""
-    height = len(image)
-    if height <= STRIP_PX:
+    height, width = image.shape[:2]
+    strip = max(STRIP_MIN, STRIP_AREA // max(1, width))
+    if height <= strip:
         result, _ = engine()(image, use_cls=False, return_word_box=True)
         return list(result or [])
     items = []
-    step = STRIP_PX - STRIP_OVERLAP
+    step = strip - STRIP_OVERLAP
     starts = list(range(0, max(1, height - STRIP_OVERLAP), step))
     for i, top in enumerate(starts):
-        bottom = min(height, top + STRIP_PX)
+        bottom = min(height, top + strip)
         keep_from = top + STRIP_OVERLAP / 2 if i else 0
         keep_to = bottom - STRIP_OVERLAP / 2 if i + 1 < len(starts) else height
         result, _ = engine()(image[top:bottom], use_cls=False, return_word_box=True)

@@ -193,6 +193,22 @@ def test_ocr_is_bounded(tmp_path, monkeypatch):
     assert result["text_layer"] is False
 
 
+def test_a_scan_that_names_no_budget_is_read_no_further(tmp_path, monkeypatch):
+    """Its first PROBE_PAGES pages never say 预算 or 决算: the rest is not OCR'd."""
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scanned_pdf(render_pdf(SEEDS[PICTURE_SEED]), dpi=36))
+    read: list[int] = []
+
+    def fake_page(page: object, number: int, region: object = None) -> ocr.OcrPage:
+        read.append(number)
+        return ocr.OcrPage(number, [ocr.Box("二〇二五年工作总结", 72, 72, 300, 90, 0.99)])
+
+    monkeypatch.setattr(ocr, "ocr_page", fake_page)
+    result = extract_pdf(path).to_json()
+    assert read == list(range(1, ocr.PROBE_PAGES + 1)) == result["ocr_pages"]
+    assert result["is_budget_disclosure"] is False
+
+
 def test_grid_from_ruled_boxes():
     """Boxes and rulings into a Grid: a cell per ruled box, a box over a ruling cut there,
     an unsure number unreadable rather than empty."""
