@@ -7,9 +7,10 @@ Example:
     (7674.07, 5)
 
 How: pypdfium2 reads every page's text (milliseconds a page); the titles of the
-standard tables say which pages matter, and only those are opened with pdfplumber for
-their tables, image-only pages read by OCR (``extract.ocr``), then read by meaning
-(``extract.tables``). Figures the tables do not give are read from
+standard tables say which pages matter, and only those pages' tables are read: ruled ones
+from pdfium's lines and characters (``extract.lattice``), others with pdfplumber, image-only
+pages by OCR (``extract.ocr``), then read by meaning (``extract.tables``). Figures the
+tables do not give are read from
 the prose (``extract.prose``). Every figure carries its evidence (page, table or
 sentence, the text it was read from); ``checks`` reconciles them. Amounts are in 万元
 (converted where the document prints 元); ``amount_unit`` is the unit of its main tables.
@@ -25,11 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
 
 from extract.checks import BESIDES_BASIC_AND_PROJECT, SUMS, agree, run_checks, sum_check
 from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
 from extract.grid import Grid, grids_of_page
+from extract.lattice import grids_of_pdfium_page
 from extract.meta import read_meta
 from extract.ocr import OcrPage, distrust, ocr_document
 from extract.pages import (
@@ -209,14 +212,16 @@ def _confirm_ocr_functions(result: Extraction, ocr_pages: set[int]) -> None:
 
 
 class _Tables:
-    """The planned pages' tables, read on first use, page by page: by pdfplumber, or a page
-    read by OCR from its image (extract.ocr)."""
+    """The planned pages' tables, read on first use, page by page: ruled ones from pdfium
+    (extract.lattice), a page without any by pdfplumber, a page read by OCR from its
+    image (extract.ocr)."""
 
     def __init__(
         self, path: Path, plan: dict[str, list[Page]], ocr: dict[int, OcrPage] | None = None
     ):
         self.path, self.plan = path, plan
-        self.pdf: Any = None
+        self.pdf: Any = None  # pdfplumber, opened only for a page without ruled tables
+        self.doc: pdfium.PdfDocument | None = None
         self.cache: dict[int, list[Grid]] = {}
         self.ocr = ocr or {}  # pages read by OCR: their grids come from extract.ocr
 
@@ -226,6 +231,8 @@ class _Tables:
     def __exit__(self, *exc: object) -> None:
         if self.pdf is not None:
             self.pdf.close()
+        if self.doc is not None:
+            self.doc.close()
 
     def __call__(self, kind: str) -> Iterator[Grid]:
         for page in self.plan[kind]:
@@ -235,14 +242,29 @@ class _Tables:
         if page.number in self.ocr:
             return self.ocr[page.number].grids(page.amount_unit)
         if page.number not in self.cache:
-            if self.pdf is None:
-                self.pdf = pdfplumber.open(self.path)
-            plumber_page = self.pdf.pages[page.number - 1]
-            try:
-                self.cache[page.number] = grids_of_page(plumber_page, page.number, page.amount_unit)
-            finally:
-                plumber_page.close()
+            found = self._ruled(page)
+            self.cache[page.number] = found if found is not None else self._plumbed(page)
         return self.cache[page.number]
+
+    def _ruled(self, page: Page) -> list[Grid] | None:
+        """The page's ruled tables read from pdfium (extract.lattice), None without any."""
+        if self.doc is None:
+            self.doc = pdfium.PdfDocument(str(self.path))
+        pdfium_page = self.doc[page.number - 1]
+        try:
+            return grids_of_pdfium_page(pdfium_page, page.number, page.amount_unit)
+        finally:
+            pdfium_page.close()
+
+    def _plumbed(self, page: Page) -> list[Grid]:
+        """A table without rulings, read by pdfplumber (its text strategy)."""
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(self.path)
+        plumber_page = self.pdf.pages[page.number - 1]
+        try:
+            return grids_of_page(plumber_page, page.number, page.amount_unit)
+        finally:
+            plumber_page.close()
 
 
 _TOTAL = ("合计", "总计")

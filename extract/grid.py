@@ -1,7 +1,7 @@
-"""Tables of the chosen pages, read with pdfplumber, as grids of cells with positions.
+"""Tables of the chosen pages as grids of cells with positions.
 
-A ruled table (the common case) is found with pdfplumber's default line strategy; a page
-whose table has no ruling lines falls back to the text strategy. Each cell keeps its
+A ruled table (the common case) comes from ``extract.lattice`` (pdfium); a page without
+one is read here by pdfplumber (its line strategy, then its text strategy). Each cell keeps its
 bounding box, so a column's header is found by what stands above it (merged header
 cells span several columns), not by its position in one template.
 """

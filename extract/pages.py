@@ -3,7 +3,7 @@
 pypdfium2 reads a page's text in a few milliseconds, tens of times faster than
 pdfplumber's layout analysis, so it is used to read the whole document once: prose for
 the sentence reader, and the titles that say where the standard tables are. Only those
-pages are then opened with pdfplumber.
+pages' tables are then read (extract.lattice, or pdfplumber for a table without rulings).
 """
 
 from __future__ import annotations
@@ -131,8 +131,8 @@ def table_pages(
 ) -> list[Page]:
     """The first table of a kind: its titled page and the untitled tabular pages after it.
 
-    `needs`: words one of which the page must contain (its headers), so that pdfplumber
-    is not spent on a table of that title that lacks the wanted columns; of several such
+    `needs`: words one of which the page must contain (its headers), so that no time is
+    spent on a table of that title that lacks the wanted columns; of several such
     tables, the first whose page contains `prefer`. A continuation page is kept only when
     it holds a total row (合计/总计), the one thing read from it, or when `whole` (its rows
     are read).

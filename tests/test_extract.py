@@ -146,19 +146,29 @@ def test_evidence_and_checks(reportlab_pdfs):
     json.dumps(result, ensure_ascii=False)  # JSON-serialisable as the CLI prints it
 
 
-def test_reads_only_the_table_pages_with_pdfplumber(reportlab_pdfs, monkeypatch):
+def test_reads_tables_only_on_the_table_pages_and_ruled_ones_without_pdfplumber(
+    reportlab_pdfs, monkeypatch
+):
     import extract.document as extractor
 
-    opened: list[int] = []
-    real = extractor.grids_of_page
+    ruled: list[int] = []
+    plumbed: list[int] = []
+    real_ruled, real_plumbed = extractor.grids_of_pdfium_page, extractor.grids_of_page
 
-    def counting(page, number, unit):
-        opened.append(number)
-        return real(page, number, unit)
+    def counting_ruled(page, number, unit):
+        ruled.append(number)
+        return real_ruled(page, number, unit)
 
-    monkeypatch.setattr(extractor, "grids_of_page", counting)
+    def counting_plumbed(page, number, unit):
+        plumbed.append(number)
+        return real_plumbed(page, number, unit)
+
+    monkeypatch.setattr(extractor, "grids_of_pdfium_page", counting_ruled)
+    monkeypatch.setattr(extractor, "grids_of_page", counting_plumbed)
     result = extract_pdf(reportlab_pdfs["004_f7f07e1d8c950b72.txt"])
-    assert opened and len(opened) < result.pages / 2
+    assert ruled and len(ruled) < result.pages / 2
+    assert plumbed == []  # every table of the seed is ruled
+    assert result.amounts["revenue_total"] is not None
 
 
 # --- files that are not budgets, or not readable ------------------------------------------
