@@ -12,7 +12,9 @@ type, how many key totals were found, and which reconciliations hold:
   exactly the other lines the document prints (结转下年, 上缴上级支出 …: the extractor's
   `basic_plus_project` check names them in `besides`);
 - `3pub`: the four 三公 parts add up to the 三公 total;
-- `class`: the function-class lines add up to 支出总计 (budgets only, as above).
+- `class`: the function-class lines add up to 支出总计 (a final account's: at most), also
+  when short by exactly the other lines it prints (the extractor's `by_function_sum`
+  check names them in `besides`).
 
 Each is `ok`, `FAIL` (both sides found, they disagree) or `-` (a side is missing). Sums
 of parts allow one cent of rounding per part (amounts are in 万元 with two decimals).
@@ -69,11 +71,15 @@ def reconcile(r: dict[str, Any]) -> dict[str, str]:
     besides = ((r.get("checks") or {}).get("basic_plus_project") or {}).get("besides")
     if bp == "FAIL" and besides and r["checks"]["basic_plus_project"]["status"] == "ok":
         bp = "ok"  # short by exactly the other lines the document prints (结转下年 …)
+    lines = _agrees(exp, classes or [None], at_most=final)
+    by_function = (r.get("checks") or {}).get("by_function_sum") or {}
+    if lines == "FAIL" and by_function.get("besides") and by_function["status"] == "ok":
+        lines = "ok"  # the classes add up to 本年支出合计: 支出总计 less 结转下年 …
     return {
         "rev=exp": _agrees(r.get("revenue_total"), [exp]),
         "b+p=exp": bp,
         "3pub": _agrees(r.get("three_public_total"), [r.get(k) for k in THREE_PARTS]),
-        "class": _agrees(exp, classes or [None], at_most=final),
+        "class": lines,
     }
 
 

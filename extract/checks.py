@@ -41,10 +41,14 @@ def sum_check(values: Mapping[str, Any], total: str, parts: tuple[str, ...]) -> 
     return {"status": status, "expected": expected, "actual": actual, "parts": got}
 
 
-#: Spending that 支出总计 holds besides 基本支出 and 项目支出 (read for the checks only):
+#: Spending that 支出总计 holds besides 基本支出 and 项目支出, and besides the function
+#: classes (read for the checks only):
 #: the year-end carry-forward (a final account's 年末结转和结余, a budget's 结转下年), and
 #: the template's other lines (上缴上级支出, 事业单位经营支出, 对附属单位补助支出).
 BESIDES_BASIC_AND_PROJECT = ("carry_forward", "paid_upward", "business_spending", "to_affiliates")
+#: 本年支出合计, printed above those lines: what the parts add up to when 支出总计 holds
+#: lines besides them that no field names (未安排支出的资金 …).
+THIS_YEAR = "spending_this_year"
 
 
 def run_checks(
@@ -55,13 +59,7 @@ def run_checks(
 ) -> dict[str, dict[str, Any]]:
     checks = {name: sum_check(values, total, parts) for name, (total, parts) in SUMS.items()}
     _with_other_spending(checks["basic_plus_project"], besides or {})
-    total = values.get("expenditure_total")
-    if by_function and total is not None:
-        actual = round(sum(by_function.values()), 6)
-        status = "ok" if agree(total, actual, len(by_function)) else "failed"
-        checks["by_function_sum"] = {"status": status, "expected": total, "actual": actual}
-    else:
-        checks["by_function_sum"] = {"status": "not_applicable", "expected": total}
+    checks["by_function_sum"] = function_check(values, by_function, besides or {})
     compared = {
         field: {"table": values[field], "prose": prose[field]}
         for field in prose
@@ -79,12 +77,35 @@ def run_checks(
     return checks
 
 
-def _with_other_spending(check: dict[str, Any], besides: Mapping[str, float]) -> None:
-    """基本支出 + 项目支出 short of 支出总计 by exactly the other lines the document prints
-    (a carry-forward, 上缴上级支出 …) holds, and says which it counted."""
-    other = {k: v for k, v in besides.items() if k in BESIDES_BASIC_AND_PROJECT and v}
-    if check["status"] != "failed" or not other:
+def function_check(
+    values: Mapping[str, Any], by_function: Mapping[str, float], besides: Mapping[str, float]
+) -> dict[str, Any]:
+    """The function-class lines add up to 支出总计 — or to it less the other lines it holds
+    (结转下年 …), which a 收支总表 prints below its classes."""
+    total = values.get("expenditure_total")
+    if not by_function or total is None:
+        return {"status": "not_applicable", "expected": total}
+    actual = round(sum(by_function.values()), 6)
+    status = "ok" if agree(total, actual, len(by_function)) else "failed"
+    check = {"status": status, "expected": total, "actual": actual}
+    _with_other_spending(check, besides, len(by_function))
+    return check
+
+
+def _with_other_spending(
+    check: dict[str, Any], besides: Mapping[str, float], terms: int | None = None
+) -> None:
+    """Parts short of 支出总计 by exactly the other lines the document prints (a
+    carry-forward, 上缴上级支出 …) hold, and the check says which it counted."""
+    if check["status"] != "failed":
         return
+    terms = len(check["parts"]) if terms is None else terms
+    other = {k: v for k, v in besides.items() if k in BESIDES_BASIC_AND_PROJECT and v}
     actual = round(check["actual"] + sum(other.values()), 6)
-    if agree(check["expected"], actual, len(check["parts"]) + len(other)):
+    if other and agree(check["expected"], actual, terms + len(other)):
         check.update(status="ok", actual=actual, besides=other)
+        return
+    this_year = besides.get(THIS_YEAR)
+    if this_year and this_year < check["expected"] and agree(this_year, check["actual"], terms):
+        below = round(check["expected"] - this_year, 6)
+        check.update(status="ok", actual=this_year + below, besides={"below_this_year": below})

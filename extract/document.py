@@ -28,7 +28,15 @@ from typing import Any
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extract.checks import BESIDES_BASIC_AND_PROJECT, SUMS, agree, run_checks, sum_check
+from extract.checks import (
+    BESIDES_BASIC_AND_PROJECT,
+    SUMS,
+    THIS_YEAR,
+    agree,
+    function_check,
+    run_checks,
+    sum_check,
+)
 from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
 from extract.grid import Grid, grids_of_page
@@ -159,8 +167,6 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         distrust(tables, scanned, tables=True)
         distrust(functions, scanned)
     _merge(result, tables, prose, functions)
-    if scanned:
-        _confirm_ocr_functions(result, set(scanned))
     return result
 
 
@@ -187,28 +193,6 @@ def _main_unit(pages: list[Page], summary: list[Page]) -> str:
             return page.amount_unit
     units = Counter(p.amount_unit for p in pages if p.kinds and p.amount_unit)
     return units.most_common(1)[0][0] if units else "万元"
-
-
-def _confirm_ocr_functions(result: Extraction, ocr_pages: set[int]) -> None:
-    """Function classes read by OCR stand only when they add up to 支出总计."""
-    check = result.checks.get("by_function_sum", {})
-    read = {k for k, e in result.evidence.items() if k.startswith("by_function:")}
-    ocr = {k for k in read if result.evidence[k].get("page") in ocr_pages}
-    if not ocr or check.get("status") == "ok":
-        for k in ocr:
-            result.evidence[k]["source"] = "ocr"
-        return
-    for k in ocr:
-        del result.evidence[k]
-        (result.by_function or {}).pop(k.removeprefix("by_function:"), None)
-    result.by_function = result.by_function or None
-    total = result.amounts.get("expenditure_total")
-    if result.by_function and total is not None:
-        actual = round(sum(result.by_function.values()), 6)
-        status = "ok" if agree(total, actual, len(result.by_function)) else "failed"
-        result.checks["by_function_sum"] = {"status": status, "expected": total, "actual": actual}
-    else:
-        result.checks["by_function_sum"] = {"status": "not_applicable", "expected": total}
 
 
 class _Tables:
@@ -414,6 +398,15 @@ def _merge(
             del chosen[name]
             del values[name]
     result.amounts = {name: values.get(name) for name in AMOUNT_FIELDS}
+    besides = {
+        name: hit.in_wan()
+        for name in (*BESIDES_BASIC_AND_PROJECT, THIS_YEAR)
+        if (hit := tables.get(name) or prose.get(name)) is not None
+    }
+    classes = {n: f.in_wan() for n, f in functions.items()}
+    if function_check(result.amounts, classes, besides)["status"] != "ok":
+        # weak lines (read by OCR) stand only when the classes add up
+        functions = {n: f for n, f in functions.items() if not f.weak}
     result.by_function = {n: f.in_wan() for n, f in functions.items()} or None
     for name, hit in chosen.items():
         result.evidence[name] = _evidence(hit)
@@ -423,11 +416,6 @@ def _merge(
         name: f.in_wan()
         for name, f in prose.items()
         if name in chosen and chosen[name].source == "table"
-    }
-    besides = {
-        name: hit.in_wan()
-        for name in BESIDES_BASIC_AND_PROJECT
-        if (hit := tables.get(name) or prose.get(name)) is not None
     }
     result.checks = run_checks(result.amounts, result.by_function or {}, prose_values, besides)
 

@@ -110,15 +110,22 @@ class Grid:
 
 def row_label(row: Row) -> str:
     """The label of a data row: its text cells before the first amount, joined."""
-    parts = []
+    parts: list[str] = []
     for c in row:
         if c is None or c.blank:
             continue
+        if not parts and _is_row_number(c.text):
+            continue  # 序号 1, 2, 3 … before the label
         if c.amount is not None and not _is_code(c.text):
             break
         if not _is_code(c.text):
             parts.append(c.label)
     return "".join(parts)
+
+
+def _is_row_number(text: str) -> bool:
+    s = squeeze(text)
+    return s.isdigit() and len(s) <= 3
 
 
 def _is_code(text: str) -> bool:

@@ -60,13 +60,17 @@ def to_wan(value: float, unit: str) -> float:
 
 
 def labelled_values(
-    grid: Grid, skip: Callable[[list[str]], bool] | None = None
+    grid: Grid,
+    skip: Callable[[list[str]], bool] | None = None,
+    not_labels: Callable[[list[str]], bool] | None = None,
 ) -> Iterator[tuple[str, float, Row, bool]]:
     """(label, amount, row, printed) for each label cell followed by an amount or an empty
     cell (`printed` false: the 0 of an empty cell). Columns whose header path `skip` names
-    (last year's, the plan beside a final account's actuals) are passed over."""
+    (last year's, the plan beside a final account's actuals) are passed over; so are the
+    labels of a column whose header path `not_labels` names."""
     stops = grid.label_columns()
     paths = grid.header_paths()
+    centres = dict(grid.columns())
     passed: set[int] = set()
     if skip is not None:
         passed = {j for j, path in paths.items() if path and skip(path)}
@@ -74,14 +78,19 @@ def labelled_values(
             passed = set()  # headers that name no column this figure could be in: read none
     # a column of row numbers (行次 1, 2, 3 …) holds no amounts
     passed |= {j for j, path in paths.items() if path and _NUMBERING_COLUMN.fullmatch(path[-1])}
-    for row in grid.rows:
+    # a header row has no amounts: its blanks are not zeros
+    for row in grid.rows[grid.data_start() :]:
         for j, cell in enumerate(row):
             if cell is None or cell.blank or cell.amount is not None:
                 continue
             text = cell.label
             if not text or text.isdigit():
                 continue
-            value = _value_right_of(row, j, stops, passed)
+            if not_labels is not None and paths.get(j) and not_labels(paths[j]):
+                continue
+            # columns under the label's own merged cell are the label's, not stops
+            inside = {k for k, x in centres.items() if k > j and x < cell.x1}
+            value = _value_right_of(row, j, stops - inside, passed)
             if value is not None:
                 yield text, value[0], row, value[1]
 
@@ -145,6 +154,7 @@ SUMMARY_ROWS: dict[str, list[RowRule]] = {
         pattern(r"(?:年末|年终)结转(?:和|及)?结余(?:资金)?|结转下年(?:使用)?的?(?:资金)?")
     ],
     "paid_upward": [pattern(r"上缴上级支出")],
+    "spending_this_year": [pattern(r"本年支出(?:合计|小计)")],
     "business_spending": [pattern(r"(?:事业单位)?经营支出")],
     "to_affiliates": [pattern(r"对附属单位补助支出")],
     "basic_expenditure": [pattern(r"基本支出|人员经费和公用经费(?:支出)?")],
@@ -209,7 +219,7 @@ def read_functions(
     seen: set[str] = set()
     skip = partial(other_data, year=year, final=final)
     for grid in grids:
-        for text, value, row, _ in labelled_values(grid, skip):
+        for text, value, row, _ in labelled_values(grid, skip, _economic):
             name = _CLASS_SUFFIX.sub("", text)
             if name not in FUNCTION_CLASSES or name in seen:
                 continue
@@ -218,6 +228,12 @@ def read_functions(
                 found[name] = Found(value, grid.amount_unit or unit, grid.page, "table",
                                     grid.row_text(row))  # fmt: skip
     return found
+
+
+def _economic(path: list[str]) -> bool:
+    """A column of economic classes (经济分类: 工资福利支出, 其他支出 …), beside the function
+    classes in a 收支总表 that breaks spending down both ways."""
+    return any("经济" in p for p in path)
 
 
 def paired_totals(grids: Iterable[Grid], unit: str, **kw: Any) -> dict[str, Found]:
@@ -327,8 +343,17 @@ def _total_row(
 def _column_value(
     grid: Grid, row: Row, paths: dict[int, list[str]], columns: list[int], unit: str, target: str
 ) -> Found | None:
+    centres = dict(grid.columns())
+
     def cell_at(j: int) -> Cell | None:
-        return row[j] if j < len(row) else None
+        """The row's cell under column j: its own, or a merged one from the left over it."""
+        if j >= len(row):
+            return None
+        for k in range(j, -1, -1):
+            c = row[k]
+            if c is not None:
+                return c if k == j or c.x1 > centres.get(j, c.x1) else None
+        return None
 
     def value(j: int) -> float | None:
         c = cell_at(j)

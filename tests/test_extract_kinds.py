@@ -200,6 +200,65 @@ def test_basic_and_project_short_of_the_total_otherwise_fail(extract):
     assert result["checks"]["basic_plus_project"]["status"] == "failed"
 
 
+def test_function_classes_short_of_the_total_by_its_carry_forward(extract):
+    """A 收支总表 lists the classes down to 本年支出合计, then 结转下年 below it: the classes
+    add up to 支出总计 less the carry-forward."""
+    result = extract(
+        document(
+            "部门收支总表\n\n单位：万元\n\n"
+            "收入\t\t支出\t\n"
+            "项目\t预算数\t项目\t预算数\n"
+            "一、一般公共预算拨款收入\t1,000.00\t一、教育支出\t700.00\n"
+            "二、上年结转\t200.00\t二、住房保障支出\t300.00\n"
+            "本年收入合计\t1,000.00\t本年支出合计\t1,000.00\n"
+            "\t\t结转下年\t200.00\n"
+            "收入总计\t1,200.00\t支出总计\t1,200.00\n"
+        )
+    )
+    check = result["checks"]["by_function_sum"]
+    assert result["by_function"] == {"教育支出": 700.0, "住房保障支出": 300.0}
+    assert check["status"] == "ok" and check["besides"] == {"carry_forward": 200.0}
+
+
+def test_basic_and_project_add_up_to_this_years_spending_when_no_field_names_the_rest(extract):
+    """支出总计 holds lines below 本年支出合计 that no field names (未安排支出的资金): the
+    parts are checked against the printed 本年支出合计."""
+    result = extract(
+        document(
+            "部门收支总表\n\n单位：万元\n\n"
+            "收入\t\t支出\t\n"
+            "项目\t预算数\t项目\t预算数\n"
+            "一、一般公共预算拨款收入\t1,200.00\t一、教育支出\t1,000.00\n"
+            "本年收入合计\t1,200.00\t本年支出合计\t1,000.00\n"
+            "\t\t结转下年\t50.00\n"
+            "\t\t未安排支出的资金\t150.00\n"
+            "收入总计\t1,200.00\t支出总计\t1,200.00\n",
+            "三、支出预算情况说明",
+            "基本支出预算600.00万元。项目支出预算400.00万元。",
+        )
+    )
+    for name in ("basic_plus_project", "by_function_sum"):
+        check = result["checks"][name]
+        assert check["status"] == "ok" and check["besides"] == {"below_this_year": 200.0}, name
+
+
+def test_parts_short_of_this_years_spending_still_fail(extract):
+    result = extract(
+        document(
+            "部门收支总表\n\n单位：万元\n\n"
+            "收入\t\t支出\t\n"
+            "项目\t预算数\t项目\t预算数\n"
+            "一、一般公共预算拨款收入\t1,200.00\t一、教育支出\t1,000.00\n"
+            "本年收入合计\t1,200.00\t本年支出合计\t1,000.00\n"
+            "\t\t未安排支出的资金\t200.00\n"
+            "收入总计\t1,200.00\t支出总计\t1,200.00\n",
+            "三、支出预算情况说明",
+            "基本支出预算600.00万元。项目支出预算390.00万元。",
+        )
+    )
+    assert result["checks"]["basic_plus_project"]["status"] == "failed"
+
+
 FINAL_SUMMARY = (
     "收入支出决算总表\n\n单位：万元\n\n"
     "收入\t\t\t\t支出\t\t\t\n"
