@@ -74,7 +74,7 @@ from extract.text import label
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "UnreadablePDF", "extract_pdf"]
 
 #: Bump when results change, so that `budget-archive reextract` redoes stored files.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 @dataclass
