@@ -47,6 +47,7 @@ from extract.pages import (
     BASIC,
     BASIC_ROWS,
     EXPENDITURE,
+    EXPENDITURE_ROWS,
     OPERATING,
     SUMMARY,
     THREE_PUBLIC,
@@ -149,6 +150,9 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
             pages, BASIC, needs=("人员经费", "人员支出", "公用经费", "公用支出"), prefer="经济分类"
         ),
         BASIC_ROWS: table_pages(pages, BASIC, needs=("工资福利支出",), whole=True),
+        EXPENDITURE_ROWS: table_pages(
+            pages, EXPENDITURE, needs=("基本支出", "项目支出"), whole=True, limit=6
+        ),
         THREE_PUBLIC: table_pages(pages, THREE_PUBLIC, limit=1, needs=("出国", "接待", "公务用车")),
         OPERATING: table_pages(pages, OPERATING, limit=2, needs=("机关运行经费",)),
     }
@@ -162,6 +166,11 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
             of, unit, meta.year, final, label(meta.unit_name or ""), operating, set(prose)
         )
         functions = read_functions(of(SUMMARY), unit, year=meta.year, final=final)
+        if not functions:
+            # a 收支总表 without class lines: the 支出总表's, kept only if they add up
+            functions = read_functions(of(EXPENDITURE_ROWS), unit, year=meta.year, final=final)
+            for hit in functions.values():
+                hit.weak = True
     if scanned:  # figures read by OCR stand only where a reconciliation confirms them
         distrust(prose, scanned)
         distrust(tables, scanned, tables=True)

@@ -26,6 +26,7 @@ SUMMARY = "summary"  # 收支总表
 EXPENDITURE = "expenditure"  # 支出总表
 BASIC = "basic"  # (一般公共预算)基本支出表
 BASIC_ROWS = "basic_rows"  # the same table, all its pages: its rows by economic class
+EXPENDITURE_ROWS = "expenditure_rows"  # the 支出总表, all its pages: its rows by function
 THREE_PUBLIC = "three_public"  # "三公"经费表
 OPERATING = "operating"  # 机关运行经费表
 
@@ -33,7 +34,7 @@ TITLES: dict[str, re.Pattern[str]] = {
     SUMMARY: re.compile(r"(?<!拨款)(?<!基金)(?:收支|收入支出)(?:预算|预决算|决算)?总(?:体情况)?表"),
     EXPENDITURE: re.compile(
         r"(?<!拨款)(?<!基本)(?<!项目)(?<!经费)(?<!公共预算)(?<!基金预算)(?<!经营预算)(?<!收入)"
-        r"支出(?:预算|决算)?总表"
+        r"支出(?:预算|决算)?总(?:体情况)?表"
     ),
     BASIC: re.compile(
         r"基本支出(?:预算|决算)?(?:明细|情况)?(?:总)?表|基本支出[^表]{0,14}经济分类[^表]{0,8}表"

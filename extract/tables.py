@@ -219,8 +219,12 @@ def read_functions(
     seen: set[str] = set()
     skip = partial(other_data, year=year, final=final)
     for grid in grids:
+        # under a 支出功能分类 header a class may be printed without its 支出 (教育, 卫生健康)
+        bare = any("功能" in "/".join(p) for p in grid.header_paths().values())
         for text, value, row, _ in labelled_values(grid, skip, _economic):
             name = _CLASS_SUFFIX.sub("", text)
+            if bare and name not in FUNCTION_CLASSES and f"{name}支出" in FUNCTION_CLASSES:
+                name = f"{name}支出"
             if name not in FUNCTION_CLASSES or name in seen:
                 continue
             seen.add(name)

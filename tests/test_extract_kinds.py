@@ -259,6 +259,66 @@ def test_parts_short_of_this_years_spending_still_fail(extract):
     assert result["checks"]["basic_plus_project"]["status"] == "failed"
 
 
+FILLER = ["本表反映部门本年度的收支总体情况。"] * 40
+BASIC_PROJECT_SUMMARY = (
+    "部门收支总体情况表\n\n单位：万元\n\n"
+    "收入\t\t支出\t\n"
+    "项目\t本年预算\t项目\t本年预算\n"
+    "一、本级财政拨款收入\t1,000.00\t一、基本支出\t600.00\n"
+    "二、事业收入\t\t二、项目支出\t400.00\n"
+    "收入总计\t1,000.00\t支出总计\t1,000.00\n"
+)
+
+
+def test_classes_from_the_expenditure_table_when_the_summary_lists_none(extract):
+    """A 收支总表 by basic and project only (as Changsha's): the classes and the basic /
+    project split come from the 部门支出总体情况表, its 类 rows (款 and 项 below them)."""
+    result = extract(
+        document(
+            BASIC_PROJECT_SUMMARY,
+            "部门支出总体情况表\n\n单位：万元\n\n"
+            "科目编码\t功能科目\t总计\t基本支出\t项目支出\n"
+            "\t合计\t1,000.00\t600.00\t400.00\n"
+            "205\t教育支出\t800.00\t500.00\t300.00\n"
+            "20503\t职业教育\t800.00\t500.00\t300.00\n"
+            "221\t住房保障支出\t200.00\t100.00\t100.00\n"
+            "22102\t住房改革支出\t200.00\t100.00\t100.00\n",
+        )
+    )
+    assert result["by_function"] == {"教育支出": 800.0, "住房保障支出": 200.0}
+    assert result["checks"]["by_function_sum"]["status"] == "ok"
+    assert (result["basic_expenditure"], result["project_expenditure"]) == (600.0, 400.0)
+
+
+def test_classes_from_the_expenditure_table_that_do_not_add_up_are_left_out(extract):
+    result = extract(
+        document(
+            BASIC_PROJECT_SUMMARY,
+            *FILLER,  # the next table on a page of its own
+            "部门支出总体情况表\n\n单位：万元\n\n"
+            "科目编码\t功能科目\t总计\t基本支出\t项目支出\n"
+            "205\t教育支出\t800.00\t500.00\t300.00\n"
+            "20503\t职业教育\t800.00\t500.00\t300.00\n",
+        )
+    )
+    assert result["by_function"] is None
+
+
+def test_classes_printed_without_their_zhichu_under_a_function_header(extract):
+    """Under 支出功能分类科目 a class may be printed 教育 for 教育支出."""
+    result = extract(
+        document(
+            "部门收支总表\n\n单位：万元\n\n"
+            "收入\t\t支出\t\n"
+            "项目\t预算数\t支出功能分类科目（按大类）\t预算数\n"
+            "一、财政拨款\t1,000.00\t1、教育\t700.00\n"
+            "二、事业收入\t\t2、卫生健康\t300.00\n"
+            "收入总计\t1,000.00\t支出总计\t1,000.00\n"
+        )
+    )
+    assert result["by_function"] == {"教育支出": 700.0, "卫生健康支出": 300.0}
+
+
 FINAL_SUMMARY = (
     "收入支出决算总表\n\n单位：万元\n\n"
     "收入\t\t\t\t支出\t\t\t\n"
