@@ -115,3 +115,54 @@ def test_figures_merged_under_a_split_header_beside_row_numbers(tmp_path: Path):
     result = extract_pdf(path).to_json()
     assert result["personnel_expenditure"] == pytest.approx(450.0)
     assert result["public_expenditure"] == pytest.approx(150.0)
+
+
+#: A 支出总表 whose 基本支出 is only its two parts (人员支出, 日常公用支出), under one merged
+#: header cell and without a subtotal column.
+# fmt: off
+EXPENDITURE_ROWS = [
+    ["科目名称", "合计", "基本支出", "", "项目支出"],
+    ["", "", "人员支出", "日常公用支出", ""],
+    ["合计", "1,000.00", "500.00", "100.00", "400.00"],
+    ["教育支出", "1,000.00", "500.00", "100.00", "400.00"],
+]
+SUMMARY_TEXT = [
+    ["收入", "预算数", "支出", "预算数"],
+    ["一、财政拨款收入", "1,000.00", "一、教育支出", "1,000.00"],
+    ["收入总计", "1,000.00", "支出总计", "1,000.00"],
+]
+# fmt: on
+
+
+def folded_pdf() -> bytes:
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), title=TITLE)
+    title = ParagraphStyle("t", fontName=FONT, fontSize=14, leading=18)
+    unit = ParagraphStyle("u", fontName=FONT, fontSize=9)
+    grid = [("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.4, colors.black)]
+    summary = Table(SUMMARY_TEXT, colWidths=[120, 70, 120, 70])
+    summary.setStyle(TableStyle(grid))
+    expenditure = Table(EXPENDITURE_ROWS, colWidths=[120, 70, 70, 80, 70])
+    spans = [("SPAN", (2, 0), (3, 0))] + [("SPAN", (c, 0), (c, 1)) for c in (0, 1, 4)]
+    expenditure.setStyle(TableStyle(grid + spans))
+    story = [
+        Paragraph(TITLE, title),
+        Paragraph("部门收支总表", title),
+        Paragraph("单位：万元", unit),
+        summary,
+        Paragraph("部门支出总表", title),
+        Paragraph("单位：万元", unit),
+        expenditure,
+    ]
+    doc.build(story)
+    return out.getvalue()
+
+
+def test_basic_given_only_as_its_parts_is_their_sum_marked_derived(tmp_path: Path):
+    path = tmp_path / "folded.pdf"
+    path.write_bytes(folded_pdf())
+    result = extract_pdf(path).to_json()
+    assert result["basic_expenditure"] == pytest.approx(600.0)
+    assert result["evidence"]["basic_expenditure"]["derived"] is True
+    assert result["project_expenditure"] == pytest.approx(400.0)
+    assert result["checks"]["basic_plus_project"]["status"] == "ok"
