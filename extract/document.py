@@ -39,7 +39,7 @@ from extract.checks import (
 )
 from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
-from extract.grid import Grid, grids_of_page
+from extract.grid import Grid, grids_of_page, row_label
 from extract.lattice import grids_of_pdfium_page
 from extract.meta import read_meta
 from extract.ocr import OcrPage, distrust, ocr_document
@@ -352,12 +352,42 @@ def _read_tables(
             )
         if hit is not None:
             found[name] = hit
+    if not any(name in found for name in three_rules):
+        found.update(_three_public_rows(of(THREE_PUBLIC), unit, year, final))
     if operating:
         pages = chain(of(THREE_PUBLIC), of(OPERATING))
         hit = read_column(pages, has("机关运行经费"), unit, **kw)
         if hit is not None:
             found["operating_expenses"] = hit
     return found
+
+
+# A 三公 table printed down the page: one row an item, one column of figures.
+_THREE_PUBLIC_ROWS: dict[str, list[Any]] = {
+    "three_public_total": [pattern(r"(?:三公经费)?(?:合计|总计)|三公经费(?:支出)?(?:预算)?")],
+    "three_public_overseas": [pattern(r"因公出国\(境\)(?:费用?|经费)")],
+    "three_public_vehicle_purchase": [pattern(r"(?:公务用车)?购置费")],
+    "three_public_vehicle_operation": [pattern(r"(?:公务用车)?运行(?:维护|维修)?费")],
+    "three_public_reception": [pattern(r"公务接待费(?:用)?")],
+}
+
+
+def _three_public_rows(
+    grids: Iterator[Grid], unit: str, year: int | None, final: bool
+) -> dict[str, Found]:
+    """The 三公 figures of a table that lists the items in rows. Only a table whose rows
+    name its items is read; its 合计 is weak (a table may count 会议费 and 培训费 in it):
+    it stands only when the parts add up to it."""
+    tables = [g for g in grids if _lists_three_public_items(g)]
+    found = read_rows(tables, _THREE_PUBLIC_ROWS, unit, year=year, final=final)
+    if "three_public_total" in found:
+        found["three_public_total"].weak = True
+    return found
+
+
+def _lists_three_public_items(grid: Grid) -> bool:
+    labels = "/".join(row_label(row) for _, row in grid.data_rows())
+    return all(word in labels for word in ("出国", "接待", "公务用车"))
 
 
 # 人员经费 by its definition: 工资福利支出 + 对个人和家庭的补助 (economic classes 301, 303)

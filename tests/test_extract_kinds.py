@@ -319,6 +319,42 @@ def test_classes_printed_without_their_zhichu_under_a_function_header(extract):
     assert result["by_function"] == {"教育支出": 700.0, "卫生健康支出": 300.0}
 
 
+def three_public_down_the_page(*extra: str, total: str = "27.31") -> str:
+    return (
+        "一般公共预算“三公”经费支出预算表\n\n单位：万元\n\n"
+        "项目\t预算数\n"
+        f"合计\t{total}\n"
+        "1、因公出国（境）费用\t0.00\n"
+        "2、公务接待费\t2.00\n"
+        "3、公务用车购置及运行费\t25.31\n"
+        "其中：（1）公务用车购置费\t0.00\n"
+        "（2）公务用车运行费\t25.31\n" + "".join(extra)
+    )
+
+
+def test_a_three_public_table_down_the_page(extract):
+    """The items in rows and one column of figures (as many cities print it)."""
+    result = extract(document(three_public_down_the_page()))
+    got = {k: result[k] for k in result if k.startswith("three_public")}
+    assert got == {
+        "three_public_total": 27.31,
+        "three_public_overseas": 0.0,
+        "three_public_vehicle_purchase": 0.0,
+        "three_public_vehicle_operation": 25.31,
+        "three_public_reception": 2.0,
+    }
+    assert result["checks"]["three_public_parts"]["status"] == "ok"
+
+
+def test_a_three_public_total_down_the_page_that_counts_more_is_left_out(extract):
+    """Its 合计 also counts 会议费 and 培训费: the parts do not add up to it."""
+    result = extract(
+        document(three_public_down_the_page("4、会议费\t3.00\n5、培训费\t1.00\n", total="31.31"))
+    )
+    assert result["three_public_total"] is None
+    assert result["three_public_reception"] == 2.0
+
+
 FINAL_SUMMARY = (
     "收入支出决算总表\n\n单位：万元\n\n"
     "收入\t\t\t\t支出\t\t\t\n"
