@@ -33,7 +33,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from extract.fields import AMOUNT_FIELDS
 
@@ -270,7 +277,8 @@ def _blocks(text: str) -> list[tuple[str, list]]:
     """Split text into ("title"|"h1"|"h2"|"body", [line]) and ("table", [[cell]]) blocks.
 
     Consecutive tab-separated lines form one table, also across a single blank line.
-    The lines before 目录 (or the first two lines) are the title.
+    The lines before 目录 (or the first two lines) are the title. A form feed line (``\\f``)
+    starts a new page.
     """
     raw = text.split("\n")
     first = next((i for i, ln in enumerate(raw) if _clean(ln).strip()), 0)
@@ -288,11 +296,20 @@ def _blocks(text: str) -> list[tuple[str, list]]:
                 if "\t" in raw[i]:
                     rows.append([_clean(c).strip() for c in raw[i].split("\t")])
                     i += 1
-                elif not raw[i].strip() and i + 1 < len(raw) and "\t" in raw[i + 1]:
+                elif (
+                    not raw[i].strip()
+                    and raw[i].strip(" ") != "\f"
+                    and i + 1 < len(raw)
+                    and "\t" in raw[i + 1]
+                ):
                     i += 1
                 else:
                     break
             blocks.append(("table", rows))
+            continue
+        if line.strip(" ") == "\f":
+            blocks.append(("page", []))
+            i += 1
             continue
         cleaned = _clean(line).strip()
         if cleaned:
@@ -413,6 +430,8 @@ def _render_text(text: str) -> bytes:
             flowables.append(Spacer(1, 3))
             flowables.append(_table(lines))
             flowables.append(Spacer(1, 6))
+        elif kind == "page":
+            flowables.append(PageBreak())
         else:
             if kind == "title" and not title:
                 title = lines[0]

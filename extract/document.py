@@ -39,6 +39,7 @@ from extract.checks import (
 )
 from extract.context import META_FIELDS, Context
 from extract.fields import AMOUNT_FIELDS
+from extract.fiscal import FISCAL, SOURCES, fiscal_sections, unfold_carryover
 from extract.grid import Grid, grids_of_page, row_label
 from extract.lattice import grids_of_pdfium_page
 from extract.meta import read_meta
@@ -53,6 +54,7 @@ from extract.pages import (
     THREE_PUBLIC,
     Page,
     UnreadablePDF,
+    fiscal_pages,
     has_text_layer,
     read_pages,
     summary_pages,
@@ -75,7 +77,7 @@ from extract.text import label
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "UnreadablePDF", "extract_pdf"]
 
 #: Bump when results change, so that `budget-archive reextract` redoes stored files.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 
 @dataclass
@@ -155,6 +157,7 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         ),
         THREE_PUBLIC: table_pages(pages, THREE_PUBLIC, limit=1, needs=("出国", "接待", "公务用车")),
         OPERATING: table_pages(pages, OPERATING, limit=2, needs=("机关运行经费",)),
+        FISCAL: fiscal_pages(pages),
     }
     unit = _main_unit(pages, plan[SUMMARY])
     result.amount_unit = unit
@@ -302,6 +305,10 @@ def _read_tables(
     found = read_rows(of(SUMMARY), SUMMARY_ROWS, unit, year=year, final=final)
     if "revenue_total" not in found and "expenditure_total" not in found:
         found.update(paired_totals(of(SUMMARY), unit, year=year, final=final))
+    if "carryover" not in found and any(name in found for name in SOURCES):
+        # lines that may fold their carry-over: the 财政拨款收支总表 splits them
+        this, carry = fiscal_sections(of(FISCAL), unit, year=year, final=final)
+        found.update(unfold_carryover(found, this, carry))
     kw: dict[str, Any] = {"year": year, "final": final, "unit_name": unit_name or None}
     for name, regex in (
         ("basic_expenditure", r"基本支出(?:合计)?|人员经费和公用经费(?:支出)?"),
@@ -454,7 +461,7 @@ def _merge(
     prose_values = {
         name: f.in_wan()
         for name, f in prose.items()
-        if name in chosen and chosen[name].source == "table"
+        if name in chosen and chosen[name].source == "table" and not _states_folded(chosen[name], f)
     }
     result.checks = run_checks(result.amounts, result.by_function or {}, prose_values, besides)
 
@@ -484,7 +491,13 @@ def _confirmed(name: str, values: dict[str, float]) -> bool:
     return False
 
 
+def _states_folded(table: Found, prose: Found) -> bool:
+    """The prose gives the 收支总表's line that folds this figure with its carry-over."""
+    return table.folded is not None and agree(table.folded.in_wan(), prose.in_wan())
+
+
 def _evidence(hit: Found) -> dict[str, Any]:
+    folded = hit.folded
     return {
         "page": hit.page,
         "source": hit.source,
@@ -492,4 +505,5 @@ def _evidence(hit: Found) -> dict[str, Any]:
         "printed": hit.value,
         "printed_unit": hit.unit,
         **({"derived": True} if hit.derived else {}),
+        **({"with_carryover": _evidence(folded)} if folded is not None else {}),
     }

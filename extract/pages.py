@@ -170,5 +170,19 @@ def summary_pages(pages: list[Page]) -> list[Page]:
     return found
 
 
+# The 财政拨款收支总表 is not a page kind: its title often stands below the end of another
+# table, whose continuation a kind would cut short.
+_FISCAL_TITLE = re.compile(r"财政拨款(?:收支|收入支出)(?:预算|决算)?总(?:体情况)?表")
+
+
+def fiscal_pages(pages: list[Page]) -> list[Page]:
+    """The 财政拨款收支总表's pages (its titled page and the next, when it is tabular), only
+    when its income side has a 上年结转 section."""
+    for i, page in enumerate(pages):
+        if page.tabular and _FISCAL_TITLE.search(page.squeezed) and "上年结转" in page.squeezed:
+            return [p for p in pages[i : i + 2] if p.tabular]
+    return []
+
+
 def has_text_layer(pages: list[Page]) -> bool:
     return sum(len(p.squeezed) for p in pages) >= 20 * max(1, min(len(pages), 3))

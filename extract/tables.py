@@ -46,6 +46,7 @@ class Found:
     text: str
     derived: bool = False
     weak: bool = False  # from a fallback row: kept only if the checks agree
+    folded: Found | None = None  # the line that held this figure and its carry-over
 
     def in_wan(self) -> float:
         return to_wan(self.value, self.unit)

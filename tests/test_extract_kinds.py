@@ -409,3 +409,53 @@ def test_prose_figures_with_noise_when_there_is_no_table(extract):
     )
     assert result["revenue_total"] == 2361.22
     assert result["general_budget_income"] == 2361.22
+
+
+FOLDED_SUMMARY = (
+    "部门收支总表\n\n单位：万元\n\n"
+    "收入\t\t支出\t\n"
+    "项目\t预算数\t项目\t预算数\n"
+    "一、一般公共预算资金\t1,100.00\t一、一般公共服务支出\t1,000.00\n"
+    "二、政府性基金预算资金\t150.00\t二、教育支出\t300.00\n"
+    "三、国有资本经营预算资金\t\t\t\n"
+    "四、事业收入资金\t50.00\t\t\n"
+    "收入总计\t1,300.00\t支出总计\t1,300.00\n"
+)
+
+
+def fiscal_table(general_now: str = "1,000.00", general_before: str = "100.00") -> str:
+    return (
+        "财政拨款收支总表\n\n单位：万元\n\n"
+        "收入\t\t支出\t\t\t\n"
+        "项目\t预算数\t项目\t合计\t一般公共预算\t政府性基金预算\n"
+        f"一、本年收入\t{general_now}\t一、本年支出\t1,250.00\t1,100.00\t150.00\n"
+        f"（一）一般公共预算资金\t{general_now}\t（一）一般公共服务支出\t1,000.00\t1,000.00\t\n"
+        "（二）政府性基金预算资金\t\t（二）教育支出\t250.00\t100.00\t150.00\n"
+        "（三）国有资本经营预算资金\t\t\t\t\t\n"
+        "二、上年结转\t250.00\t二、结转下年\t\t\t\n"
+        f"（一）一般公共预算拨款\t{general_before}\t\t\t\t\n"
+        "（二）政府性基金预算拨款\t150.00\t\t\t\t\n"
+        "收入合计\t1,250.00\t支出合计\t1,250.00\t1,100.00\t150.00\n"
+    )
+
+
+def test_income_lines_that_fold_their_carry_over_give_this_years(extract):
+    """A 收支总表 with no 上年结转 line: each source's line holds its carry-over, which only the
+    财政拨款收支总表 splits off. This year's appropriations and the carry-over are read there."""
+    prose = "2025年收入预算1,300.00万元，其中：一般公共预算资金1,100.00万元。"
+    result = extract(document(prose, FOLDED_SUMMARY, "\f", fiscal_table()))
+    assert result["revenue_total"] == 1300.0
+    assert result["general_budget_income"] == 1000.0
+    assert result["gov_fund_income"] == 0.0
+    assert result["carryover"] == 250.0
+    evidence = result["evidence"]["general_budget_income"]
+    assert evidence["with_carryover"]["printed"] == 1100.0
+    # the prose gives the folded line: not a disagreement with the tables
+    assert result["checks"]["table_agrees_with_prose"]["status"] != "failed"
+
+
+def test_a_split_that_does_not_add_up_to_the_line_changes_nothing(extract):
+    """1,000 + 90 is not the 收支总表's 1,100: no telling what the line holds."""
+    result = extract(document(FOLDED_SUMMARY, "\f", fiscal_table(general_before="90.00")))
+    assert result["general_budget_income"] == 1100.0
+    assert result["carryover"] is None
