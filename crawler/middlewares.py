@@ -1,10 +1,13 @@
-"""Recognising block pages, so they are recorded as blocked and never archived."""
+"""Recognising block pages, so they are recorded as blocked and never archived; redirect
+loops, so they are recorded rather than dropped."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
 
 from crawler.problems import BlockedFetch
@@ -43,3 +46,16 @@ class BlockDetectionMiddleware:
         if reason:
             raise BlockedFetch(request.url, response.status, reason)
         return response
+
+
+class RedirectLoopMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, except that a redirect back to a URL of the same chain is not
+    filtered as a duplicate (the request would vanish without a trace): the loop runs to
+    REDIRECT_MAX_TIMES and ends as a recorded `redirect_loop`."""
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        result = super()._redirect(redirected, request, reason)
+        if redirected.url in chain:
+            result.dont_filter = True
+        return result

@@ -10,6 +10,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -41,7 +42,11 @@ class Problem:
     detail: str
 
 
-def describe_failure(failure: Failure | BaseException) -> Problem:
+def describe_failure(
+    failure: Failure | BaseException, size_bound: str = "DOWNLOAD_MAXSIZE"
+) -> Problem:
+    """The problem a failed fetch records; `size_bound` names the setting that bounds the
+    size of what was fetched (pages: DOWNLOAD_MAXSIZE, files: ARCHIVE_MAX_FILE_SIZE)."""
     exc = failure.value if isinstance(failure, Failure) else failure
     # FilesPipeline wraps some errors; look through the chain for ours.
     seen = exc
@@ -54,8 +59,15 @@ def describe_failure(failure: Failure | BaseException) -> Problem:
     if isinstance(exc, HttpError):
         status = exc.response.status
         return Problem(f"http_{status}", status, f"HTTP {status}")
-    if isinstance(exc, DownloadCancelledError) or "max size" in str(exc):
-        return Problem("too_large", None, str(exc))
+    text = str(exc)
+    if isinstance(exc, IgnoreRequest) and "during decompression" in text:
+        return Problem("decompression_bomb", None, f"{text} (limit: {size_bound})")
+    if isinstance(exc, DownloadCancelledError) or "max size" in text:
+        return Problem("too_large", None, f"{text} (limit: {size_bound})")
+    if isinstance(exc, IgnoreRequest) and "max redirections" in text:
+        return Problem("redirect_loop", None, f"{text} (limit: REDIRECT_MAX_TIMES)")
+    if _data_loss(exc):
+        return Problem("truncated", None, f"the transfer ended before the body did: {text}")
     if isinstance(exc, DownloadTimeoutError) or type(exc).__name__ in (
         "TimeoutError",
         "TCPTimedOutError",
@@ -70,3 +82,11 @@ def describe_failure(failure: Failure | BaseException) -> Problem:
         kind = "robots" if "robots.txt" in text else "ignored"
         return Problem(kind, None, text)
     return Problem("error", None, f"{type(exc).__name__}: {exc}")
+
+
+def _data_loss(exc: BaseException) -> bool:
+    """A body cut short (fewer bytes than its Content-Length, a broken chunked stream)."""
+    if isinstance(exc, ResponseDataLossError):
+        return True
+    reasons = getattr(exc, "reasons", None) or []  # twisted's ResponseFailed
+    return any("DataLoss" in type(getattr(r, "value", r)).__name__ for r in reasons)

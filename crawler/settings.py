@@ -24,6 +24,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# Bounds of what one response may bring: a page (list, detail, JSON) at most 10 MB, also
+# once decompressed (a gzip bomb is a recorded `decompression_bomb`); attachments get
+# ARCHIVE_MAX_FILE_SIZE instead. A bigger page is a recorded `too_large`.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
 # Outputs of one callback processed in parallel. Scrapy starts this many tasks for every
 # response (default 100); a page here yields one item or a few dozen requests, and the
@@ -62,6 +67,11 @@ ARCHIVE_MAX_FILE_SIZE = 200 * 1024 * 1024
 EXTRACTION = "drain"
 # EXTRACT_WORKERS: worker processes (0 = one per core).
 EXTRACT_WORKERS = 0
+# EXTRACT_MAX_MEMORY (MB of data a worker may map) and EXTRACT_TIME_LIMIT (seconds a file
+# may take): a file over either is a recorded `extract_failed` naming the setting; its
+# worker is replaced and the crawl never waits on it longer. OCR of a scan needs ~0.5 GB.
+EXTRACT_MAX_MEMORY = 1536
+EXTRACT_TIME_LIMIT = 900
 # SECTION_MAX_LIST_PAGES: list pages requested per section and crawl at most (a pager
 # that claims more is recorded as a `too_many_pages` problem).
 SECTION_MAX_LIST_PAGES = 2000
@@ -79,6 +89,11 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     # after decompression (590), before retries (550): sees the final body.
     "crawler.middlewares.BlockDetectionMiddleware": 580,
+    # Scrapy's redirects, a loop recorded instead of filtered away (same place, 600)
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.RedirectLoopMiddleware": 600,
+    # then a page its declared encoding does not decode is read in one that does
+    "crawler.encoding.EncodingMiddleware": 575,
 }
 # --- browser (only for requests with meta["playwright"]; see crawler/families/rendered.py)
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

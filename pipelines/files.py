@@ -198,7 +198,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         if isinstance(failure.value, IgnoreRequest):
             # FilesPipeline treats these as filtered: logged quietly; the cause is kept.
             return super().media_failed(failure, request, info)
-        problem = describe_failure(failure)
+        problem = describe_failure(failure, "ARCHIVE_MAX_FILE_SIZE")
         raise AttachmentError(problem.kind, problem.detail, problem.http_status)
 
     def item_completed(self, results: list[Any], item: Any, info: Any) -> Any:
@@ -210,7 +210,7 @@ class ArchiveFilesPipeline(FilesPipeline):
                 # the URL as the page linked it (the request's is percent-encoded)
                 outcomes.append(replace(value, url=url))
             else:
-                problem = describe_failure(value)
+                problem = describe_failure(value, "ARCHIVE_MAX_FILE_SIZE")
                 outcomes.append(
                     FileOutcome(
                         url=url,

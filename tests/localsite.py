@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import threading
@@ -17,14 +18,34 @@ Route = tuple[int, str, bytes, float]
 NOT_FOUND: Route = (404, "text/html", b"<html>404</html>", 0)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (a download cancelled at its size bound) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class LocalSite:
+    """`etags`: answers carry an ETag (a digest of the body) and a request that sends it back
+    in If-None-Match gets 304; `conditional` lists the paths asked that way."""
+
     def __init__(
-        self, routes: dict[str, Route], override: Callable[[str], Route | None] | None = None
+        self,
+        routes: dict[str, Route],
+        override: Callable[[str], Route | None] | None = None,
+        *,
+        etags: bool = False,
+        headers: dict[str, dict[str, str]] | None = None,
     ):
         self.routes = routes
         self.override = override
+        self.etags = etags
+        # path -> headers sent instead of (or beside) the defaults: Location for a redirect,
+        # Content-Encoding, a Content-Length that the body does not fill (a cut transfer)
+        self.headers = headers or {}
         self.paths: list[str] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.conditional: list[str] = []
+        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -38,11 +59,26 @@ class LocalSite:
                 )
                 status, ctype, body, delay = route
                 time.sleep(delay)
+                etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+                if site.etags and self.headers.get("If-None-Match"):
+                    site.conditional.append(self.path)
+                    if self.headers["If-None-Match"] == etag and status == 200:
+                        self.send_response(304)
+                        self.send_header("ETag", etag)
+                        self.end_headers()
+                        return
                 self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
+                if site.etags:
+                    self.send_header("ETag", etag)
+                path = self.path.split("?", 1)[0]
+                sent = {"Content-Type": ctype, "Content-Length": str(len(body))}
+                sent.update(site.headers.get(self.path) or site.headers.get(path) or {})
+                for name, value in sent.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+                if int(sent["Content-Length"]) != len(body):
+                    self.close_connection = True
 
             def log_message(self, *args: object) -> None:
                 pass

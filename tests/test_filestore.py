@@ -30,8 +30,12 @@ def test_sniff_kind_ignores_the_name():
 
 
 def test_pdf_header_after_markup_is_a_web_page():
-    """Readers accept junk before `%PDF-`, never a web page that merely mentions it."""
-    assert sniff_kind(b"\x00\x00junk%PDF-1.4")[0] == "pdf"
+    """Readers accept a few bytes of junk before `%PDF-`, never a web page or an error
+    message that merely mentions it."""
+    assert sniff_kind(b"\x00\x00\xff\r\n%PDF-1.4")[0] == "pdf"
+    assert sniff_kind(b"\xef\xbb\xbf%PDF-1.4")[0] == "pdf"
+    assert sniff_kind(b"Error: %PDF-1.4 not found")[0] == "other"
+    assert sniff_kind(b"\x00" * 17 + b"%PDF-1.4")[0] == "other"  # more than a few bytes
     assert sniff_kind(b"<html><body>%PDF-1.4 fake</body></html>")[0] == "html"
     assert sniff_kind(b"<div>%PDF-1.4</div>")[0] == "html"
     assert sniff_kind(b"x" * 2000 + b"%PDF-1.4")[0] == "other"

@@ -235,6 +235,7 @@ class PortalsSpider(Spider):
         walk = self._walk(response.meta)
         walk.pages += 1
         self.crawler.stats.inc_value("budget/pages")
+        yield from self.encoding_problem(response)
         parse = getattr(self.walkers[response.meta["walker"]], response.meta["list_parse"])
         try:
             for out in parse(response):
@@ -434,6 +435,7 @@ class PortalsSpider(Spider):
 
     def parse_detail(self, response: Response) -> Output:
         self.crawler.stats.inc_value("budget/pages")
+        yield from self.encoding_problem(response)
         portal, section = self.section_for(response.meta)
         if sniff_kind(response.body)[0] not in ("html", "other"):
             # the "detail page" is the document itself
@@ -529,6 +531,21 @@ class PortalsSpider(Spider):
                 yield url, text
 
     # -- failures -------------------------------------------------------------------------
+
+    def encoding_problem(self, response: Response) -> Iterator[FetchProblem]:
+        """A page its declared encoding did not decode (crawler.encoding): recorded, and
+        read in the encoding that decodes it, if any."""
+        detail = response.meta.get("bad_encoding")
+        if detail:
+            self.crawler.stats.inc_value("budget/problems/bad_encoding")
+            yield FetchProblem(
+                portal_id=response.meta.get("portal_id"),
+                section=response.meta.get("section_id"),
+                url=response.url,
+                kind="bad_encoding",
+                http_status=response.status,
+                detail=detail,
+            )
 
     def problem(self, failure: Failure) -> FetchProblem:
         request = failure.request  # type: ignore[attr-defined]
