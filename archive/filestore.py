@@ -33,6 +33,15 @@ class FileStore:
     def exists(self, relpath: str) -> bool:
         return (self.root / relpath).is_file()
 
+    def sweep(self) -> int:
+        """Remove the temporary files of writes that never completed (a crash mid-write);
+        only while no crawl runs (the caller holds the crawl lock). Returns how many."""
+        swept = 0
+        for tmp in (self.root / "files").glob("*/*.tmp"):
+            tmp.unlink(missing_ok=True)
+            swept += 1
+        return swept
+
     def put(self, body: bytes, ext: str) -> StoredFile:
         """Store `body` (once) under its SHA-256 with the extension `ext`."""
         sha = hashlib.sha256(body).hexdigest()
@@ -55,4 +64,13 @@ class FileStore:
                 return StoredFile(sha, len(body), rel, created=False)
         finally:
             os.unlink(tmp)
+        _fsync_dir(target.parent)  # the new name survives a power cut too
         return StoredFile(sha, len(body), rel, created=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -24,6 +24,7 @@ import sqlite_utils
 
 from archive import revisions
 from archive.filestore import FileStore
+from archive.lock import CrawlLock
 from archive.migrations import migrate
 from archive.revisions import PAGE_FIELDS, FileSeen, KnownAttachment, KnownPage, Outcome, PageSeen
 
@@ -49,23 +50,55 @@ class Store:
         self.db.execute("PRAGMA busy_timeout=30000")
         migrate(self.db)
         self.files = FileStore(self.root)
+        self.lock = CrawlLock(self.root)
+        self.interrupted: list[int] = []  # crawls a dead process left running (start_crawl)
+        self.swept = 0  # half-written files it left
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self.db.conn
 
     def close(self) -> None:
+        self.lock.release()
         self.db.close()
 
     # -- crawls and portals ---------------------------------------------------------------
 
     def start_crawl(self, portal_ids: Iterable[str]) -> int:
-        with self.db.atomic():
-            cursor = self.conn.execute(
-                "insert into crawls (started_at, status, portals) values (?, 'running', ?)",
-                [utcnow(), json.dumps(list(portal_ids))],
-            )
-        return int(cursor.lastrowid or 0)
+        """Open a crawl row, holding the archive's crawl lock until `finish_crawl` (or
+        `close`, or the process's death): raises ArchiveBusy while another crawl runs.
+        With the lock taken, what a dead crawl left is tidied first: its row, still
+        `running`, is closed as `interrupted`, and its half-written files (`*.tmp`) go."""
+        now = utcnow()
+        self.lock.acquire(f"a crawl starting at {now}")
+        try:
+            self.interrupted = self._close_interrupted(now)
+            self.swept = self.files.sweep()
+            with self.db.atomic():
+                cursor = self.conn.execute(
+                    "insert into crawls (started_at, status, portals) values (?, 'running', ?)",
+                    [now, json.dumps(list(portal_ids))],
+                )
+        except BaseException:
+            self.lock.release()
+            raise
+        crawl_id = int(cursor.lastrowid or 0)
+        self.lock.note(f"crawl {crawl_id} since {now}")
+        return crawl_id
+
+    def _close_interrupted(self, now: str) -> list[int]:
+        """Crawls left `running` by a process that died (the lock is ours: none runs)."""
+        dead = [
+            row[0] for row in self.conn.execute("select id from crawls where status = 'running'")
+        ]
+        for crawl_id in dead:
+            self.close_sections(crawl_id)
+            with self.db.atomic():
+                self.conn.execute(
+                    "update crawls set status = 'interrupted', finished_at = ? where id = ?",
+                    [now, crawl_id],
+                )
+        return dead
 
     def finish_crawl(self, crawl_id: int, status: str = "finished", stats: Any = None) -> dict:
         """Close a crawl row with counts read back from what it recorded."""
@@ -91,6 +124,7 @@ class Store:
             row["files_not_modified"] = _sum_stat(stats, "budget/files_not_modified")
         with self.db.atomic():
             self.db.table("crawls").update(crawl_id, row)
+        self.lock.release()
         return row
 
     def upsert_portal(

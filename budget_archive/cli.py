@@ -11,10 +11,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from budget_archive.errors import CrawlIncomplete, OperatorError
+from archive.lock import ArchiveBusy
+from budget_archive.errors import CrawlIncomplete, FixityFailed, OperatorError
 from budget_archive.ports import check_port, port_error
 
 if TYPE_CHECKING:
+    from archive.extraction import Limits
     from budget_archive.run import CrawlSummary
     from crawler.portals import Portal
 
@@ -194,6 +196,10 @@ def crawl(
     Repeated runs are incremental: known pages are revisited, unchanged files answer 304,
     and what changed becomes events.
 
+    One crawl at a time per archive: a second one exits at once naming the first. A crawl
+    that died (killed, power cut) is closed as interrupted by the next, which also removes
+    its half-written files; extraction workers die with their crawl.
+
     With --catalog, the bundled catalog's real portals are crawled with the polite
     defaults.
 
@@ -310,6 +316,8 @@ def _crawl(
         )
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from exc
+    except ArchiveBusy as exc:
+        raise OperatorError(str(exc)) from exc
     row, events = summary.row, summary.events
     console.print(
         f"crawl {summary.crawl_id} {summary.status} in {time.monotonic() - started:.1f} s: "
@@ -474,7 +482,7 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
     store = Store(archive_dir)
     version = extractor_version()
     todo = pending_files(store, version, everything=everything)
-    pool = ExtractionPool(workers or None)
+    pool = ExtractionPool(workers or None, _extraction_limits())
     errors = 0
     try:
         with Progress(console=console) as progress:
@@ -502,6 +510,57 @@ def reextract(archive_dir: Path, everything: bool, workers: int) -> None:
     console.print(f"{len(todo)} files extracted with {version}, {errors} could not be read")
 
 
+def _extraction_limits() -> Limits:
+    """The limits of one file's extraction, from the project's settings."""
+    from archive.extraction import Limits
+    from budget_archive.run import project_settings
+
+    settings = project_settings()
+    return Limits(
+        memory=settings.getint("EXTRACT_MAX_MEMORY") * 1024 * 1024,
+        seconds=settings.getfloat("EXTRACT_TIME_LIMIT"),
+    )
+
+
+@cli.command()
+@ARCHIVE_OPTION
+def verify(archive_dir: Path) -> None:
+    """Re-hash every stored file against its name and the database.
+
+    Prints one line for each file that is missing, corrupt (its bytes no longer hash to
+    its name) or orphaned (under files/ but listed nowhere), and exits 1 on any. A corrupt
+    file is moved aside to quarantine/ (kept, never deleted), so the next crawl fetches it
+    again and stores the bytes that hash right. Each run and finding is recorded
+    (fixity_runs, fixity_problems). Not while a crawl runs on the archive.
+
+    Example: budget-archive verify --archive ./archive
+    """
+    from rich.progress import Progress
+
+    from archive.fixity import verify as verify_files
+    from archive.store import Store
+
+    if not (archive_dir / "archive.db").exists():
+        raise OperatorError(f"no archive at {archive_dir}")
+    store = Store(archive_dir)
+    try:
+        store.lock.acquire("verify")
+        (total,) = store.conn.execute("select coalesce(sum(size), 0) from files").fetchone()
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("verifying", total=total)
+            report = verify_files(store, progress=lambda n: progress.advance(task, n))
+    except ArchiveBusy as exc:
+        raise OperatorError(str(exc)) from exc
+    finally:
+        store.close()
+    for finding in report.findings:  # the report on stdout, one finding a line
+        click.echo(finding.line())
+    counts = ", ".join(f"{report.count(k)} {k}" for k in ("missing", "corrupt", "orphaned"))
+    click.echo(f"{report.files_checked} files ({report.bytes_checked:,} bytes) verified: {counts}")
+    if report.findings:
+        raise FixityFailed(f"{len(report.findings)} file(s) failed verification")
+
+
 @cli.command()
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
@@ -510,21 +569,25 @@ def extract(pdf: Path, as_json: bool) -> None:
 
     Amounts are in 万元 (converted where the document prints 元), null where the document
     does not state a figure. Exits non-zero with a one-line reason when the file cannot be
-    read at all (not a PDF, encrypted, broken).
+    read at all (not a PDF, encrypted, broken) or goes over the limits a crawl sets on one
+    file (EXTRACT_MAX_MEMORY, EXTRACT_TIME_LIMIT).
 
     Example: budget-archive extract 2024年部门预算.pdf --json
     """
     import json
 
-    from extract.document import UnreadablePDF, extract_pdf
+    from archive.extraction import ExtractionPool
     from extract.fields import AMOUNT_FIELDS
 
+    # in a worker under the crawl's limits: a PDF that inflates to gigabytes or never ends
+    # is a one-line reason, not a machine out of memory
+    pool = ExtractionPool(1, _extraction_limits())
     try:
-        result = extract_pdf(pdf).to_json()
-    except UnreadablePDF as exc:
-        raise click.ClickException(f"{pdf}: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - a parser crash is a one-line reason too
-        raise click.ClickException(f"{pdf}: broken PDF ({type(exc).__name__}: {exc})") from exc
+        result = pool.submit(str(pdf.resolve())).result()
+    finally:
+        pool.shutdown(cancel=True)
+    if result.get("error"):
+        raise click.ClickException(f"{pdf}: {result['error']}")
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

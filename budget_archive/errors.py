@@ -10,7 +10,8 @@ import click
 #: The command did what it was asked.
 EXIT_OK = 0
 #: The operator's mistake, told in one line: a bad portals file, a busy port, an unknown
-#: portal, no archive at the path, an unreadable PDF (click's ClickException).
+#: portal, no archive at the path, an archive another crawl holds, an unreadable PDF (click's
+#: ClickException).
 EXIT_OPERATOR = 1
 #: The command line itself is wrong: unknown option, bad value, missing file (click's
 #: UsageError).
@@ -18,6 +19,8 @@ EXIT_USAGE = 2
 #: The crawl ran but did not finish cleanly (its status is not ``finished``), or a portal
 #: answered nothing at all.
 EXIT_CRAWL_INCOMPLETE = 3
+#: `verify` found a stored file missing, corrupt or orphaned.
+EXIT_FIXITY = 4
 
 #: (code, meaning) for the README's table, in order.
 EXIT_CODES: tuple[tuple[int, str], ...] = (
@@ -25,7 +28,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (
         EXIT_OPERATOR,
         "operator error: a bad portals file, a busy port, an unknown portal id, no archive"
-        " at the path, an unreadable PDF (`extract`)",
+        " at the path, an archive another crawl holds, an unreadable PDF (`extract`)",
     ),
     (
         EXIT_USAGE,
@@ -35,6 +38,10 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
         EXIT_CRAWL_INCOMPLETE,
         "the crawl ran but did not finish cleanly (`crawl`, `demo`), or a portal answered"
         " nothing at all (`crawl`): the crawl row and fetch_problems record why",
+    ),
+    (
+        EXIT_FIXITY,
+        "`verify` found a stored file missing, corrupt or orphaned (fixity_problems records each)",
     ),
 )
 
@@ -49,3 +56,9 @@ class CrawlIncomplete(click.ClickException):
     """The crawl ran but its status is not ``finished``: one line, exit 3."""
 
     exit_code = EXIT_CRAWL_INCOMPLETE
+
+
+class FixityFailed(click.ClickException):
+    """`verify` found files missing, corrupt or orphaned: one line, exit 4."""
+
+    exit_code = EXIT_FIXITY

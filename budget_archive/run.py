@@ -134,7 +134,16 @@ def run_crawl(
     console = console or Console(stderr=True)
     portals = select_portals(portal_ids, portals_file, demo_url)
     store = Store(archive_dir)
-    crawl_id = store.start_crawl([p.id for p in portals])
+    try:
+        crawl_id = store.start_crawl([p.id for p in portals])
+    except BaseException:
+        store.close()
+        raise
+    if store.interrupted:
+        console.print(
+            f"crawl(s) {', '.join(map(str, store.interrupted))} had died: closed as interrupted"
+            + (f"; {store.swept} half-written file(s) removed" if store.swept else "")
+        )
     settings = project_settings(
         ARCHIVE_DIR=str(store.root),
         ARCHIVE_CRAWL_ID=crawl_id,

@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 
-from archive.extraction import ExtractionPool
+from archive.extraction import ExtractionPool, Limits
 from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
 from archive.store import Store
 from archive.totals import extracted, extractor_version, file_context, store_totals
@@ -70,7 +70,11 @@ class ArchivePipeline:
         self.running: set[asyncio.Future[Any]] = set()
         self.idle = asyncio.Event()
         if self.extraction != "off":
-            self.pool = ExtractionPool(settings.getint("EXTRACT_WORKERS") or None)
+            limits = Limits(
+                memory=settings.getint("EXTRACT_MAX_MEMORY") * 1024 * 1024,
+                seconds=settings.getfloat("EXTRACT_TIME_LIMIT"),
+            )
+            self.pool = ExtractionPool(settings.getint("EXTRACT_WORKERS") or None, limits)
             self.version = extractor_version()
             self.extracted = extracted(store, self.version)
 
@@ -205,11 +209,24 @@ class ArchivePipeline:
         except Exception as exc:  # noqa: BLE001 - a dead worker is a recorded error
             result = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
         store_totals(self.store, sha, result, self.version)
+        if result.get("limit"):  # over a bound: a problem of this crawl, naming the setting
+            self._extract_failed(sha, result)
         kind = "error" if result.get("error") else "ok"
         self.crawler.stats.inc_value(f"budget/extract_{kind}")
         self._feed()
         if not self.running and not self.waiting:
             self.idle.set()
+
+    def _extract_failed(self, sha: str, result: dict[str, Any]) -> None:
+        url, portal_id = self.store.conn.execute(
+            """select a.url, d.portal_id from attachments a
+               join disclosures d on d.id = a.disclosure_id
+               where a.current_sha256 = ? order by a.id desc limit 1""",
+            [sha],
+        ).fetchone() or (f"sha256:{sha}", None)
+        self.store.record_problem(
+            self.crawl, portal_id, url, "extract_failed", detail=str(result["error"])[:500]
+        )
 
     async def close_spider(self) -> None:
         await self._drain()

@@ -27,6 +27,7 @@ SHIPPED = {
     "0002_totals": "ad2c9691df05f3ace4cc06a8fe2d17ac17bb25f2bd3d2375e41dda84ff726944",
     "0003_history": "aa6aadfee8a375786b238efd276bc093a77a0d3f5b3a489fe00546761e1d7f88",
     "0004_sections": "c7a94cfc449a8e37a20ca952f1cb06bc71d0c6908b09eb49d8e291768e79f5c5",
+    "0005_fixity": "27aa7dbf43c20e126f311ab194b45b8b044f316aa7de840f247d8da27b463375",
 }
 
 

@@ -66,3 +66,12 @@ def test_only_the_web_is_fetched(tmp_path: Path) -> None:
         handlers = crawler.settings.getdict("DOWNLOAD_HANDLERS")
         assert all(handlers[scheme] is None for scheme in ("file", "data", "s3", "ftp"))
         assert ("playwright" in str(handlers.get("https"))) == (family == "auto")
+
+
+def test_extraction_limits_default_to_the_settings():
+    """The pool's own defaults are the crawl's: `extract` and `reextract` read the same."""
+    from archive.extraction import Limits
+
+    s = project_settings()
+    assert Limits().memory == s.getint("EXTRACT_MAX_MEMORY") * 1024 * 1024
+    assert Limits().seconds == s.getfloat("EXTRACT_TIME_LIMIT")

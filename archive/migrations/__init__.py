@@ -21,6 +21,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0002_totals", "archive.migrations.m0002_totals"),
     ("0003_history", "archive.migrations.m0003_history"),
     ("0004_sections", "archive.migrations.m0004_sections"),
+    ("0005_fixity", "archive.migrations.m0005_fixity"),
 ]
 
 
