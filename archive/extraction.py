@@ -95,7 +95,7 @@ class Limits:
     to gigabytes is stopped. `seconds`: wall-clock time of one file (OCR of the 40 pages
     read at most takes a few minutes on a loaded machine)."""
 
-    memory: int = 1536 * 1024 * 1024
+    memory: int = 1024 * 1024 * 1024
     seconds: float = 900.0
 
     def describe(self, what: str) -> str:

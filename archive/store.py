@@ -291,6 +291,22 @@ class Store:
                 ],
             )
 
+    def record_redirect(
+        self,
+        crawl_id: int,
+        portal_id: str | None,
+        url: str,
+        final_url: str,
+        hops: list[dict[str, str]],
+    ) -> None:
+        """A page or file reached through redirects (once per crawl and URL)."""
+        with self.db.atomic():
+            self.conn.execute(
+                """insert or ignore into redirects
+                   (crawl_id, portal_id, url, final_url, hops, time) values (?, ?, ?, ?, ?, ?)""",
+                [crawl_id, portal_id, url, final_url, json.dumps(hops), utcnow()],
+            )
+
     def record_skipped(
         self, crawl_id: int, portal_id: str, section: str, url: str, title: str, reason: str
     ) -> None:

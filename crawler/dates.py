@@ -22,3 +22,14 @@ def parse_date(text: str | None) -> str | None:
         return date(*(int(g) for g in m.groups())).isoformat()
     except ValueError:
         return None
+
+
+def invalid_date(text: str | None) -> str | None:
+    """The printed date when it has a date's form but is not a date of the calendar
+    (`2025-02-30`, `2026年13月1日`), else None."""
+    if not text:
+        return None
+    m = _DATE.search(normalize(text))
+    if m is None or parse_date(text) is not None:
+        return None
+    return m.group(0).strip()

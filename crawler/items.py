@@ -12,6 +12,8 @@ item, so a wrong type fails loudly in the tests).
 | `FetchProblem` | a page could not be fetched or read |
 | `PageGone` | a known disclosure page answered 404 / 410 |
 | `SectionSummary` | a section's list pages are all read |
+| `Skipped` | a list entry or page is not a wanted disclosure |
+| `Redirected` | a page was reached through redirects (files: `FileOutcome.redirects`) |
 
 `Disclosure.file_urls` feeds Scrapy's FilesPipeline; `Disclosure.files` is filled by it
 (`FileOutcome`, one per attachment URL).
@@ -42,6 +44,14 @@ class AttachmentLink:
 
 
 @dataclass(kw_only=True)
+class Hop:
+    """One redirect of a chain: the URL asked and how it answered (301, 302, meta refresh)."""
+
+    url: str
+    reason: str
+
+
+@dataclass(kw_only=True)
 class FileOutcome:
     """What fetching one attachment URL gave: a stored file, the unchanged stored file
     (HTTP 304), or a failure with its kind (`http_404`, `not_pdf`, `timeout`, …)."""
@@ -56,6 +66,7 @@ class FileOutcome:
     etag: str | None = None
     last_modified: str | None = None
     final_url: str | None = None  # after redirects, when it differs
+    redirects: list[Hop] = field(default_factory=list)  # the chain before final_url
     problem: str | None = None  # failed: the kind of failure
     http_status: int | None = None
     detail: str | None = None
@@ -124,6 +135,16 @@ class Skipped:
     reason: str  # e.g. "not a disclosure: 招聘", "year 2019 before 2022"
 
 
+@dataclass(kw_only=True)
+class Redirected:
+    """A page reached through redirects: each hop, and where the chain ended."""
+
+    portal_id: str | None
+    url: str  # the URL asked first
+    final_url: str
+    hops: list[Hop]
+
+
 ITEM_TYPES: tuple[type, ...] = (
     PortalSeen,
     Disclosure,
@@ -131,6 +152,7 @@ ITEM_TYPES: tuple[type, ...] = (
     PageGone,
     SectionSummary,
     Skipped,
+    Redirected,
 )
 
 

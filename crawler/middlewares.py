@@ -10,6 +10,7 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
 
+from crawler.items import Hop
 from crawler.problems import BlockedFetch
 
 BLOCK_STATUSES = {412, 521}
@@ -59,3 +60,11 @@ class RedirectLoopMiddleware(RedirectMiddleware):
         if redirected.url in chain:
             result.dont_filter = True
         return result
+
+
+def redirect_hops(meta: dict[str, Any]) -> list[Hop]:
+    """The redirects a response came through (Scrapy's `redirect_urls` and reasons)."""
+    urls = meta.get("redirect_urls") or []
+    reasons = list(meta.get("redirect_reasons") or [])
+    reasons += [""] * (len(urls) - len(reasons))
+    return [Hop(url=url, reason=str(reason)) for url, reason in zip(urls, reasons, strict=False)]

@@ -70,11 +70,15 @@ EXTRACT_WORKERS = 0
 # EXTRACT_MAX_MEMORY (MB of data a worker may map) and EXTRACT_TIME_LIMIT (seconds a file
 # may take): a file over either is a recorded `extract_failed` naming the setting; its
 # worker is replaced and the crawl never waits on it longer. OCR of a scan needs ~0.5 GB.
-EXTRACT_MAX_MEMORY = 1536
+EXTRACT_MAX_MEMORY = 1024
 EXTRACT_TIME_LIMIT = 900
-# SECTION_MAX_LIST_PAGES: list pages requested per section and crawl at most (a pager
-# that claims more is recorded as a `too_many_pages` problem).
+# Bounds of a crawl; a bound that is hit is a recorded `limit_reached` problem naming it.
+# SECTION_MAX_LIST_PAGES: list pages requested per section and crawl (a pager may claim
+# 10⁹); PAGE_MAX_LINKS: entries read from one list page, attachments from one page;
+# DETAIL_MAX_DEPTH: levels of pages that link units' own pages (department → unit → …).
 SECTION_MAX_LIST_PAGES = 2000
+PAGE_MAX_LINKS = 1000
+DETAIL_MAX_DEPTH = 3
 # PORTALS_FILE: portal configuration; None = the bundled crawler/portals.toml.
 PORTALS_FILE = None
 # DEMO_PORTAL_URL: where the bundled demo portal listens (None = $DEMO_PORTAL_URL or

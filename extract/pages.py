@@ -80,7 +80,9 @@ def read_pages(path: Path) -> list[Page]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
-        if "password" in message.lower():
+        # PDFium's last error can be stale (left by an earlier file in the process): a
+        # file is encrypted only when it says so (/Encrypt in its trailer)
+        if "password" in message.lower() and _declares_encryption(path):
             raise UnreadablePDF("encrypted: needs a password") from exc
         raise UnreadablePDF(f"broken PDF: {message}") from exc
     pages = []
@@ -96,6 +98,17 @@ def read_pages(path: Path) -> list[Page]:
         pdf.close()
     _carry_orphan_titles(pages)
     return pages
+
+
+def _declares_encryption(path: Path, window: int = 1 << 20) -> bool:
+    """Whether the file names an /Encrypt dictionary (in its trailer, or the cross-reference
+    stream at its start or end)."""
+    with open(path, "rb") as fh:
+        head = fh.read(window)
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - window))
+        tail = fh.read(window)
+    return b"/Encrypt" in head or b"/Encrypt" in tail
 
 
 def _carry_orphan_titles(pages: list[Page]) -> None:

@@ -40,8 +40,10 @@ from archive.totals import extracted, extractor_version, file_context, store_tot
 from crawler.items import (
     Disclosure,
     FetchProblem,
+    Hop,
     PageGone,
     PortalSeen,
+    Redirected,
     SectionSummary,
     Skipped,
     check,
@@ -114,6 +116,10 @@ class ArchivePipeline:
                 logger.info("withdrawn: %s answered %s", item.url, item.http_status)
         elif isinstance(item, SectionSummary):
             self._section(item)
+        elif isinstance(item, Redirected):
+            self.store.record_redirect(
+                self.crawl, item.portal_id, item.url, item.final_url, _hops(item.hops)
+            )
         elif isinstance(item, Skipped):
             self.store.record_skipped(
                 self.crawl, item.portal_id, item.section, item.url, item.title, item.reason
@@ -144,6 +150,11 @@ class ArchivePipeline:
             )
             for f in item.files
         )
+        for f in item.files:
+            if f.redirects and f.final_url:
+                self.store.record_redirect(
+                    self.crawl, item.portal_id, f.url, f.final_url, _hops(f.redirects)
+                )
         facts = {name: getattr(item, name) for name in PAGE_FIELDS}
         self.store.record_page(
             self.crawl, item.portal_id, item.section, PageSeen(item.url, facts, files)
@@ -255,3 +266,7 @@ class ArchivePipeline:
                 self.crawl_id, status, {spider.name: self.crawler.stats.get_stats()}
             )
         self.store.close()
+
+
+def _hops(hops: list[Hop]) -> list[dict[str, str]]:
+    return [{"url": hop.url, "reason": hop.reason} for hop in hops]

@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 
 from archive.filestore import FileStore
 from crawler.items import Disclosure, FileOutcome
+from crawler.middlewares import redirect_hops
 from crawler.problems import AttachmentError, describe_failure
 from crawler.sniff import sniff_kind
 
@@ -110,6 +111,7 @@ class ArchiveFilesPipeline(FilesPipeline):
                 path=known.get("path"),
                 content_type=known.get("content_type"),
                 final_url=final_url,
+                redirects=redirect_hops(response.meta),
                 **self._validators(response, known),
             )
         try:
@@ -133,6 +135,7 @@ class ArchiveFilesPipeline(FilesPipeline):
                 http_status=exc.http_status,
                 detail=exc.detail,
                 final_url=final_url,
+                redirects=redirect_hops(response.meta),
             )
         # hashing and the fsync of a new file off the reactor's thread
         stored = await asyncio.to_thread(self.files.put, body, ext)
@@ -148,6 +151,7 @@ class ArchiveFilesPipeline(FilesPipeline):
             path=stored.path,
             content_type=content_type or None,
             final_url=final_url,
+            redirects=redirect_hops(response.meta),
             **self._validators(response, None),
         )
 

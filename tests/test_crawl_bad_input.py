@@ -259,8 +259,9 @@ def test_a_fake_page_counter_is_bounded(tmp_path):
         asked = [p for p in site.paths if p.startswith("/ys/index")]
     assert len(asked) == 5
     db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
-    (problem,) = db.query("select kind, section from fetch_problems where kind = 'too_many_pages'")
-    assert problem == {"kind": "too_many_pages", "section": "main"}
+    (problem,) = db.query("select * from fetch_problems where kind = 'limit_reached'")
+    assert problem["section"] == "main"
+    assert problem["detail"].startswith("SECTION_MAX_LIST_PAGES = 5")
 
 
 def test_links_outside_the_web_are_never_read(tmp_path):

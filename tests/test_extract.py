@@ -233,6 +233,25 @@ def test_unreadable_files_raise_with_a_reason(tmp_path, content, reason):
         extract_pdf(path)
 
 
+def test_a_stale_password_error_does_not_make_a_broken_file_encrypted(tmp_path, monkeypatch):
+    """PDFium's last error may be left over from an earlier file: a file that names no
+    /Encrypt is broken, not encrypted (and an encrypted one stays encrypted)."""
+    import pypdfium2 as pdfium
+
+    def stale(*args, **kwargs):
+        raise pdfium.PdfiumError("Failed to load document (PDFium: Incorrect password error).")
+
+    monkeypatch.setattr(pdfium, "PdfDocument", stale)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"garbage " * 100)
+    with pytest.raises(UnreadablePDF, match="broken PDF"):
+        extract_pdf(broken)
+    encrypted = tmp_path / "encrypted.pdf"
+    encrypted.write_bytes(_encrypted_pdf())
+    with pytest.raises(UnreadablePDF, match="encrypted"):
+        extract_pdf(encrypted)
+
+
 def test_cli_extract_json_and_errors(reportlab_pdfs, tmp_path):
     runner = CliRunner()
     ok = runner.invoke(cli, ["extract", str(reportlab_pdfs["000_162d73560c8511d4.txt"]), "--json"])

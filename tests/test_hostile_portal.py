@@ -29,6 +29,7 @@ UNITS = {
     "t4": "丁局2026年部门预算",  # redirects to itself
     "t5": "戊局2026年部门预算",  # cut short (Content-Length larger than the body)
     "t6": "己局2026年部门预算",  # a text error page that mentions %PDF- as its "PDF"
+    "t7": "庚局2026年部门预算",  # published on 2025-02-30
 }
 
 
@@ -59,6 +60,14 @@ def hostile() -> tuple[dict, dict]:
             0,
         ),
         d + "t6.pdf": (200, "application/pdf", b"Error 404: the file %PDF-1.4 was not found", 0),
+        d + "t7.html": (
+            200,
+            html,
+            detail(UNITS["t7"])
+            .replace("<h1>", '<meta name="PubDate" content="2025-02-30"><h1>')
+            .encode(),
+            0,
+        ),
     }
     headers = {
         d + "t3.html": {"Content-Encoding": "gzip"},
@@ -121,6 +130,7 @@ def test_each_hostile_input_is_a_problem_of_its_kind(crawled):
         "t4.html": "redirect_loop",
         "t5.html": "truncated",
         "t6.pdf": "not_pdf",
+        "t7.html": "bad_date",
     }
     details = {r["kind"]: r["detail"] for r in db.query("select * from fetch_problems")}
     assert "DOWNLOAD_MAXSIZE" in details["too_large"]
@@ -134,7 +144,9 @@ def test_a_mislabelled_page_is_read_in_the_encoding_that_decodes_it(crawled):
     pages = {r["url"].rsplit("/", 1)[-1]: r["title"] for r in db.query("select * from disclosures")}
     # the mislabelled page, read right; the page whose "PDF" was an error message (its
     # attachment failed); none of the others
-    assert pages == {"t1.html": UNITS["t1"], "t6.html": UNITS["t6"]}
+    assert pages == {"t1.html": UNITS["t1"], "t6.html": UNITS["t6"], "t7.html": UNITS["t7"]}
+    (undated,) = db.query("select * from disclosures where url like '%t7.html'")
+    assert undated["publish_date"] is None and undated["publish_date_shown"] == "2025-02-30"
     (stored,) = db.query("select * from files")
     assert (archive / stored["path"]).read_bytes() == GOOD_PDF  # nothing else stored
 
@@ -157,3 +169,107 @@ def test_reading_a_page_in_the_encoding_that_decodes_it():
     assert reading(stray, "utf-8") == (None, None)
     encoding, problem = reading(bytes(range(128, 256)) * 50, "utf-8")
     assert encoding is None and problem and "nor in" in problem  # recorded, not dropped
+
+
+def test_links_per_page_and_page_depth_are_bounded(tmp_path):
+    """A list page of 30 entries read with PAGE_MAX_LINKS = 10, and a chain of pages each
+    linking the next unit's page, followed DETAIL_MAX_DEPTH = 2 levels: the bounds fire,
+    each a recorded limit_reached naming its setting."""
+    html = "text/html; charset=utf-8"
+    entries = "".join(
+        f'<li><a href="./202603/t20260301_{i}.html">单位{i}2026年部门预算</a></li>'
+        for i in range(30)
+    )
+    routes = {
+        "/robots.txt": (200, "text/plain", b"", 0),
+        "/ys/index.html": (200, html, f"<ul>{entries}</ul>".encode(), 0),
+    }
+    for i in range(30):
+        # each page links the next one as a unit's own disclosure page, and no file
+        link = f'<a href="./t20260301_{i + 1}.html">单位{i + 1}2026年部门预算</a>'
+        routes[f"/ys/202603/t20260301_{i}.html"] = (
+            200,
+            html,
+            detail(f"单位{i}2026年部门预算", link).encode(),
+            0,
+        )
+    with LocalSite(routes) as site:
+        portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "portals", "-a", "portal=bad"]
+            + ["-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-s", f"PORTALS_FILE={portals}"]
+            + ["-s", "PAGE_MAX_LINKS=10", "-s", "DETAIL_MAX_DEPTH=2"]
+            + ["-s", "EXTRACTION=off", "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        asked = {p for p in site.paths if p.startswith("/ys/202603/")}
+    db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
+    limits = [
+        r["detail"] for r in db.query("select * from fetch_problems where kind = 'limit_reached'")
+    ]
+    assert any(d.startswith("PAGE_MAX_LINKS = 10") for d in limits)
+    assert any(d.startswith("DETAIL_MAX_DEPTH = 2") for d in limits)
+    # the first 10 entries, and from them at most 2 levels of linked pages: _0 … _11
+    assert asked == {f"/ys/202603/t20260301_{i}.html" for i in range(12)}
+
+
+def test_redirect_chains_are_recorded_hop_by_hop(tmp_path):
+    """A detail page and a file reached through redirects: each chain recorded (every hop,
+    how it answered, the final URL); the page is archived under the URL it ended at."""
+    html = "text/html; charset=utf-8"
+    title = "甲局2026年部门预算"
+    routes = {
+        "/robots.txt": (200, "text/plain", b"", 0),
+        "/ys/index.html": (
+            200,
+            html,
+            f'<ul><li><a href="./202603/t20260301_1.html">{title}</a></li></ul>'.encode(),
+            0,
+        ),
+        "/ys/202603/t20260301_1.html": (301, html, b"", 0),
+        "/ys/202603/t20260302_1.html": (
+            200,
+            html,
+            detail(title, f'<a href="./P020260302_1.pdf">{title}.pdf</a>').encode(),
+            0,
+        ),
+        "/ys/202603/P020260302_1.pdf": (302, html, b"", 0),
+        "/files/a.pdf": (302, html, b"", 0),
+        "/files/b.pdf": (200, "application/pdf", GOOD_PDF, 0),
+    }
+    headers = {
+        "/ys/202603/t20260301_1.html": {"Location": "/ys/202603/t20260302_1.html"},
+        "/ys/202603/P020260302_1.pdf": {"Location": "/files/a.pdf"},
+        "/files/a.pdf": {"Location": "/files/b.pdf"},
+    }
+    with LocalSite(routes, headers=headers) as site:
+        portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "portals", "-a", "portal=bad"]
+            + ["-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-s", f"PORTALS_FILE={portals}"]
+            + ["-s", "EXTRACTION=off", "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
+    chains = {r["url"]: r for r in db.query("select * from redirects")}
+    page = chains[f"{site.url}/ys/202603/t20260301_1.html"]
+    assert page["final_url"] == f"{site.url}/ys/202603/t20260302_1.html"
+    assert json.loads(page["hops"]) == [
+        {"url": f"{site.url}/ys/202603/t20260301_1.html", "reason": "301"}
+    ]
+    file = chains[f"{site.url}/ys/202603/P020260302_1.pdf"]
+    assert file["final_url"] == f"{site.url}/files/b.pdf"
+    assert [h["url"] for h in json.loads(file["hops"])] == [
+        f"{site.url}/ys/202603/P020260302_1.pdf",
+        f"{site.url}/files/a.pdf",
+    ]
+    (stored,) = db.query("select * from files")
+    assert stored["first_url"] == f"{site.url}/ys/202603/P020260302_1.pdf"

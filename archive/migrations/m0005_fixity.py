@@ -1,4 +1,4 @@
-"""0005: fixity — each `budget-archive verify` run and what it found.
+"""0005: fixity — each `budget-archive verify` run and what it found; redirect chains.
 
 - `fixity_runs`: when a run checked the stored files, how many and how many bytes, and
   how many were missing, corrupt or orphaned.
@@ -6,6 +6,8 @@
   disk), `corrupt` (its bytes no longer hash to its name; moved aside to `moved_to`, so
   the next crawl fetches it again), `orphaned` (a file under `files/` that the database
   does not list).
+- `redirects`: a page or file reached through redirects, per crawl: the URL asked, each
+  hop (URL and how it answered) and the final URL.
 """
 
 from __future__ import annotations
@@ -42,3 +44,16 @@ def apply(db: sqlite_utils.Database) -> None:
         foreign_keys=[("run_id", "fixity_runs", "id"), ("sha256", "files", "sha256")],
     )
     db.table("fixity_problems").create_index(["sha256"])
+    db.table("redirects").create(
+        {
+            "crawl_id": int,
+            "portal_id": str,
+            "url": str,  # the URL asked first
+            "final_url": str,
+            "hops": str,  # JSON: [{"url", "reason"}] in order (reason: 301, 302, meta refresh)
+            "time": str,
+        },
+        pk=("crawl_id", "url"),
+        foreign_keys=[("crawl_id", "crawls", "id"), ("portal_id", "portals", "id")],
+    )
+    db.table("redirects").create_index(["final_url"])

@@ -12,6 +12,8 @@
   `iList.jsp?cur_page=2`) or down (`czxx/8.htm` … `czxx/1.htm`, as some CMSs number them).
 
 Every function returns at most `limit` URLs: a page that claims 10⁹ pages gets no more.
+The limit is above the spider's own per-section bound (SECTION_MAX_LIST_PAGES), which
+requests fewer and records that the pager claimed more (`limit_reached`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from parsel import Selector
 
 from extract.titles import normalize
 
-DEFAULT_LIMIT = 1000
+DEFAULT_LIMIT = 10_000
 
 # createPageHTML('page_div', 3, 0, 'index', 'html', 27): div, page count, current, name, ext
 _CREATE_PAGE = re.compile(

@@ -24,7 +24,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from crawler.attachments import Attachment, looks_like_document
-from crawler.dates import parse_date
+from crawler.dates import invalid_date, parse_date
 from crawler.detect import Detection
 from crawler.families import WALKERS, Walker
 from crawler.items import (
@@ -33,9 +33,11 @@ from crawler.items import (
     FetchProblem,
     PageGone,
     PortalSeen,
+    Redirected,
     SectionSummary,
     Skipped,
 )
+from crawler.middlewares import redirect_hops
 from crawler.portals import Portal, Section, load_portals
 from crawler.problems import describe_failure
 from crawler.sniff import sniff_kind
@@ -236,14 +238,23 @@ class PortalsSpider(Spider):
         walk.pages += 1
         self.crawler.stats.inc_value("budget/pages")
         yield from self.encoding_problem(response)
+        yield from self.redirected(response)
         parse = getattr(self.walkers[response.meta["walker"]], response.meta["list_parse"])
+        bound = self.crawler.settings.getint("PAGE_MAX_LINKS")
+        entries = 0
         try:
             for out in parse(response):
                 if isinstance(out, Request) and "list_parse" in out.meta:
                     if self._track_list(out):
                         yield out
-                else:
-                    yield out
+                    continue
+                entries += 1
+                if entries > bound:
+                    yield self.limit_reached(
+                        response, "PAGE_MAX_LINKS", bound, "entries on one list page"
+                    )
+                    break
+                yield out
         except Exception as exc:  # noqa: BLE001 - a page we cannot read is a recorded problem
             self.logger.warning("cannot read list page %s: %r", response.url, exc)
             yield FetchProblem(
@@ -261,9 +272,9 @@ class PortalsSpider(Spider):
                 portal_id=response.meta["portal_id"],
                 section=response.meta["section_id"],
                 url=response.url,
-                kind="too_many_pages",
-                detail=f"the section's list claims more than {bound} pages"
-                " (SECTION_MAX_LIST_PAGES): the rest are not requested",
+                kind="limit_reached",
+                detail=f"SECTION_MAX_LIST_PAGES = {bound}: the section's list claims more"
+                " pages; the rest are not requested",
             )
         yield from self._list_answered(response.meta)
 
@@ -436,6 +447,7 @@ class PortalsSpider(Spider):
     def parse_detail(self, response: Response) -> Output:
         self.crawler.stats.inc_value("budget/pages")
         yield from self.encoding_problem(response)
+        yield from self.redirected(response)
         portal, section = self.section_for(response.meta)
         if sniff_kind(response.body)[0] not in ("html", "other"):
             # the "detail page" is the document itself
@@ -466,6 +478,10 @@ class PortalsSpider(Spider):
             yield self.skipped(response.url, title, reason, portal, section)
             return
         shown = self.detail_date(response) or response.meta.get("list_date")
+        bad_date = self.bad_date(response)
+        if bad_date is not None:
+            yield bad_date[0]
+            shown = shown if parse_date(shown) else bad_date[1]
         attachments = self.walker(response.meta).attachments(response)
         known = {a.url for a in attachments}
         attachments += [
@@ -473,6 +489,10 @@ class PortalsSpider(Spider):
             for url, name in response.meta.get("list_files", [])
             if url not in known
         ]
+        bound = self.crawler.settings.getint("PAGE_MAX_LINKS")
+        if len(attachments) > bound:
+            yield self.limit_reached(response, "PAGE_MAX_LINKS", bound, "attachments on one page")
+            attachments = attachments[:bound]
         yield self.disclosure(
             response.url,
             title,
@@ -483,16 +503,25 @@ class PortalsSpider(Spider):
             attachments,
             parent_url=response.meta.get("parent_url"),
         )
-        if not attachments:
-            for url, child_title in self.child_pages(response):
-                yield self.detail_request(
-                    url,
-                    portal,
-                    section,
-                    title=child_title,
-                    parent_url=response.url,
-                    walker=response.meta.get("walker"),
-                )
+        depth = response.meta.get("child_depth", 0)
+        children = [] if attachments else list(self.child_pages(response))
+        max_depth = self.crawler.settings.getint("DETAIL_MAX_DEPTH")
+        if children and depth >= max_depth:
+            yield self.limit_reached(
+                response, "DETAIL_MAX_DEPTH", max_depth, "levels of pages that link units' pages"
+            )
+            children = []
+        for url, child_title in children:
+            request = self.detail_request(
+                url,
+                portal,
+                section,
+                title=child_title,
+                parent_url=response.url,
+                walker=response.meta.get("walker"),
+            )
+            request.meta["child_depth"] = depth + 1
+            yield request
 
     def detail_title(self, response: Response) -> str | None:
         for query in (
@@ -531,6 +560,52 @@ class PortalsSpider(Spider):
                 yield url, text
 
     # -- failures -------------------------------------------------------------------------
+
+    def limit_reached(
+        self, response: Response, setting: str, bound: int, what: str
+    ) -> FetchProblem:
+        """A bound that was hit: what was left out, and the setting that bounds it."""
+        self.crawler.stats.inc_value(f"budget/limit_reached/{setting}")
+        return FetchProblem(
+            portal_id=response.meta.get("portal_id"),
+            section=response.meta.get("section_id"),
+            url=response.url,
+            kind="limit_reached",
+            http_status=response.status,
+            detail=f"{setting} = {bound}: more {what}; the rest are not followed",
+        )
+
+    def bad_date(self, response: Response) -> tuple[FetchProblem, str] | None:
+        """A publish date printed with a date's form that is no date (2025-02-30), on the
+        page or in its list entry: a recorded problem, and the text as printed (kept as
+        `publish_date_shown` when nothing better is shown; `publish_date` stays empty)."""
+        for where, text in (
+            ("the page's PubDate", response.css('meta[name="PubDate"]::attr(content)').get()),
+            ("the list entry", response.meta.get("list_date")),
+        ):
+            bad = invalid_date(text)
+            if bad:
+                problem = FetchProblem(
+                    portal_id=response.meta.get("portal_id"),
+                    section=response.meta.get("section_id"),
+                    url=response.url,
+                    kind="bad_date",
+                    http_status=response.status,
+                    detail=f"{bad!r} ({where}) is not a date of the calendar",
+                )
+                return problem, bad
+        return None
+
+    def redirected(self, response: Response) -> Iterator[Redirected]:
+        """The redirect chain a page came through, when it came through one."""
+        hops = redirect_hops(response.meta)
+        if hops:
+            yield Redirected(
+                portal_id=response.meta.get("portal_id"),
+                url=hops[0].url,
+                final_url=response.url,
+                hops=hops,
+            )
 
     def encoding_problem(self, response: Response) -> Iterator[FetchProblem]:
         """A page its declared encoding did not decode (crawler.encoding): recorded, and
