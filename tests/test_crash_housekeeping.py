@@ -134,3 +134,71 @@ def test_extraction_workers_die_with_their_crawl(tmp_path):
         assert not any(alive(pid) for pid in workers)
     finally:
         crawl.kill()
+
+
+def test_a_crawl_killed_mid_way_resumes_losing_and_doubling_nothing(tmp_path):
+    """kill -9 while files are being stored, then crawl again: every disclosure and file
+    once, each published once, the dead crawl interrupted, every stored file sound."""
+    html = "text/html; charset=utf-8"
+    units = [f"单位{i}" for i in range(12)]
+    entries = "".join(
+        f'<li><a href="./202603/t20260301_{i}.html">{u}2026年部门预算</a></li>'
+        for i, u in enumerate(units)
+    )
+    routes = {
+        "/robots.txt": (200, "text/plain", b"", 0),
+        "/ys/index.html": (200, html, f"<ul>{entries}</ul>".encode(), 0),
+    }
+    for i, unit in enumerate(units):
+        page = f'<h1>{unit}2026年部门预算</h1><a href="./P0{i}.pdf">{unit}2026年部门预算.pdf</a>'
+        routes[f"/ys/202603/t20260301_{i}.html"] = (200, html, page.encode(), 0)
+        routes[f"/ys/202603/P0{i}.pdf"] = (
+            200,
+            "application/pdf",
+            b"%PDF-1.4 " + unit.encode(),
+            0.3,
+        )
+    archive = tmp_path / "a"
+    with LocalSite(routes) as site:
+        portals = site.portals_file(tmp_path, "trs", "/ys/index.html")
+        command = [sys.executable, "-m", "budget_archive", "crawl", "--portals", str(portals)]
+        command += ["--archive", str(archive), "--extraction", "off"]
+        first = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        stored = 0
+        while stored < 3 and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.05)
+            if (archive / "archive.db").exists():
+                try:
+                    db = sqlite_utils.Database(archive / "archive.db")
+                    stored = db["files"].count if db["files"].exists() else 0
+                    db.close()
+                except Exception:  # noqa: BLE001 - the crawl is creating it
+                    stored = 0
+        assert first.poll() is None, "the crawl ended before it could be killed"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        second = crawl_command(portals, archive, "--extraction", "off", timeout=120)
+        assert second.returncode == 0, second.stderr[-2000:]
+    db = sqlite_utils.Database(archive / "archive.db")
+    assert [r["status"] for r in db.query("select status from crawls order by id")] == [
+        "interrupted",
+        "finished",
+    ]
+    assert db["disclosures"].count == db["attachments"].count == 12
+    assert db["files"].count == db["versions"].count == 12
+    published = db.execute(
+        "select disclosure_id, count(*) from events where type = 'published' group by 1"
+    ).fetchall()
+    assert len(published) == 12 and all(n == 1 for _, n in published)
+    assert not list((archive / "files").glob("*/*.tmp"))
+    check = subprocess.run(
+        [sys.executable, "-m", "budget_archive", "verify", "--archive", str(archive)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
