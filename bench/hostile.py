@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from demo_portal.render import load_seeds, render_pdf  # noqa: E402
 from tests.localsite import LocalSite  # noqa: E402
-from tests.pdfbomb import bomb_pdf  # noqa: E402
+from tests.minipdf import bomb_pdf  # noqa: E402
 from tests.test_hostile_portal import hostile  # noqa: E402
 
 _MEASURE = (

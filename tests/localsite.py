@@ -119,3 +119,19 @@ def crawl_command(
         text=True,
         timeout=timeout,
     )
+
+
+def scrapy_crawl(
+    archive: Path, portals: Path, *settings: str, portal: str = "bad", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`scrapy crawl portals -a portal=P` from the project root into `archive`, with
+    `settings` as `-s NAME=VALUE` (WARNING logs unless one says otherwise)."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "portals", "-a", f"portal={portal}"]
+    for setting in (
+        f"ARCHIVE_DIR={archive}",
+        f"PORTALS_FILE={portals}",
+        "LOG_LEVEL=WARNING",
+        *settings,
+    ):
+        command += ["-s", setting]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)

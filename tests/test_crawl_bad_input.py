@@ -7,13 +7,12 @@ project root (so that path is tested too) into a real archive.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from tests.localsite import LocalSite, crawl_command
+from tests.localsite import LocalSite, crawl_command, scrapy_crawl
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_PDF = b"%PDF-1.4\n% good budget\n" + b"0" * 2000
@@ -116,29 +115,15 @@ def portal_routes() -> dict:
     }
 
 
-def scrapy_crawl(archive: Path, portals: Path) -> subprocess.CompletedProcess:
-    cmd = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "portals",
-        "-a",
-        "portal=bad",
-        "-s",
-        f"ARCHIVE_DIR={archive}",
-        "-s",
-        f"PORTALS_FILE={portals}",
-        "-s",
+def crawl_bad(archive: Path, portals: Path) -> subprocess.CompletedProcess:
+    done = scrapy_crawl(
+        archive,
+        portals,
         "ARCHIVE_MAX_FILE_SIZE=100000",
-        "-s",
         "DOWNLOAD_TIMEOUT=2",
-        "-s",
         "RETRY_TIMES=1",
-        "-s",
         "LOG_LEVEL=INFO",
-    ]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -160,9 +145,9 @@ def crawled(tmp_path_factory):
             f.write(
                 f'[[portal.section]]\nid = "moved"\nfamily = "trs"\nurl = "{site.url}/moved/index.html"\n'
             )
-        first = scrapy_crawl(archive, portals)
+        first = crawl_bad(archive, portals)
         broken["on"] = True
-        second = scrapy_crawl(archive, portals)
+        second = crawl_bad(archive, portals)
     return sqlite_utils.Database(archive / "archive.db"), archive, (first, second)
 
 
@@ -232,29 +217,7 @@ def test_a_fake_page_counter_is_bounded(tmp_path):
     }
     with LocalSite(routes) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "crawl",
-                "portals",
-                "-a",
-                "portal=bad",
-                "-s",
-                f"ARCHIVE_DIR={tmp_path / 'a'}",
-                "-s",
-                f"PORTALS_FILE={portals}",
-                "-s",
-                "SECTION_MAX_LIST_PAGES=5",
-                "-s",
-                "LOG_LEVEL=WARNING",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = scrapy_crawl(tmp_path / "a", portals, "SECTION_MAX_LIST_PAGES=5")
         assert done.returncode == 0, done.stderr[-3000:]
         asked = [p for p in site.paths if p.startswith("/ys/index")]
     assert len(asked) == 5

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
@@ -12,8 +10,8 @@ import sqlite_utils
 
 from archive.extraction import ExtractionPool, Limits
 from demo_portal.render import load_seeds, render_pdf
-from tests.localsite import ROOT, LocalSite
-from tests.pdfbomb import bomb_pdf
+from tests.localsite import LocalSite, scrapy_crawl
+from tests.minipdf import bomb_pdf
 
 MB = 1024 * 1024
 
@@ -77,15 +75,8 @@ def test_a_crawl_records_a_bomb_as_extract_failed_and_goes_on(files, tmp_path):
     archive = tmp_path / "a"
     with LocalSite(routes) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "portals", "-a", "portal=bad"]
-            + ["-s", f"ARCHIVE_DIR={archive}", "-s", f"PORTALS_FILE={portals}"]
-            + ["-s", "EXTRACT_MAX_MEMORY=400", "-s", "EXTRACT_WORKERS=1"]
-            + ["-s", "LOG_LEVEL=WARNING"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=240,
+        done = scrapy_crawl(
+            archive, portals, "EXTRACT_MAX_MEMORY=400", "EXTRACT_WORKERS=1", timeout=240
         )
         assert done.returncode == 0, done.stderr[-3000:]
     db = sqlite_utils.Database(archive / "archive.db")

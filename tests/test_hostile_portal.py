@@ -12,7 +12,7 @@ import sys
 import pytest
 import sqlite_utils
 
-from tests.localsite import ROOT, LocalSite
+from tests.localsite import ROOT, LocalSite, scrapy_crawl
 
 GOOD_PDF = b"%PDF-1.4\n% a budget\n" + b"0" * 2000
 PAGE_BOUND = 2_000_000  # DOWNLOAD_MAXSIZE for this crawl (the default is 10 MB)
@@ -195,15 +195,8 @@ def test_links_per_page_and_page_depth_are_bounded(tmp_path):
         )
     with LocalSite(routes) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "portals", "-a", "portal=bad"]
-            + ["-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-s", f"PORTALS_FILE={portals}"]
-            + ["-s", "PAGE_MAX_LINKS=10", "-s", "DETAIL_MAX_DEPTH=2"]
-            + ["-s", "EXTRACTION=off", "-s", "LOG_LEVEL=WARNING"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        done = scrapy_crawl(
+            tmp_path / "a", portals, "PAGE_MAX_LINKS=10", "DETAIL_MAX_DEPTH=2", "EXTRACTION=off"
         )
         assert done.returncode == 0, done.stderr[-3000:]
         asked = {p for p in site.paths if p.startswith("/ys/202603/")}
@@ -248,15 +241,7 @@ def test_redirect_chains_are_recorded_hop_by_hop(tmp_path):
     }
     with LocalSite(routes, headers=headers) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "portals", "-a", "portal=bad"]
-            + ["-s", f"ARCHIVE_DIR={tmp_path / 'a'}", "-s", f"PORTALS_FILE={portals}"]
-            + ["-s", "EXTRACTION=off", "-s", "LOG_LEVEL=WARNING"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = scrapy_crawl(tmp_path / "a", portals, "EXTRACTION=off")
         assert done.returncode == 0, done.stderr[-3000:]
     db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
     chains = {r["url"]: r for r in db.query("select * from redirects")}

@@ -24,6 +24,7 @@ from datasette.app import Datasette
 from archive.filestore import FileStore
 from archive.migrations import migrate
 from archive.publish import DATABASE, datasette_app, load_metadata
+from tests.minipdf import text_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,43 +37,17 @@ TITLE_SCHOOL = "演示市第一中学2025年单位预算"
 PORTAL_URL = "http://zwgk.example.gov.cn"
 
 
-def _pdf(text: str) -> bytes:
-    """A small but well-formed one-page PDF (the archive only sniffs `%PDF-`)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def build_archive(root: Path) -> dict[str, Any]:
     """A small archive as three crawls would leave it; returns the facts tests check."""
     root.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(root / "archive.db")
     migrate(db)
     store = FileStore(root)
-    old = store.put(_pdf("jiaoyuju 2025 budget, first edition"), "pdf")
-    new = store.put(_pdf("jiaoyuju 2025 budget, corrected"), "pdf")
-    final = store.put(_pdf("jiaoyuju 2024 final account"), "pdf")
-    health = store.put(_pdf("weijianwei 2025 budget"), "pdf")
-    older = store.put(_pdf("jiaoyuju 2023 budget"), "pdf")
+    old = store.put(text_pdf("jiaoyuju 2025 budget, first edition"), "pdf")
+    new = store.put(text_pdf("jiaoyuju 2025 budget, corrected"), "pdf")
+    final = store.put(text_pdf("jiaoyuju 2024 final account"), "pdf")
+    health = store.put(text_pdf("weijianwei 2025 budget"), "pdf")
+    older = store.put(text_pdf("jiaoyuju 2023 budget"), "pdf")
     t1, t2, t3 = "2026-11-20T02:00:00Z", "2026-11-21T02:00:00Z", "2026-11-22T02:00:00Z"
 
     db.table("portals").insert(

@@ -566,13 +566,19 @@ class PortalsSpider(Spider):
     ) -> FetchProblem:
         """A bound that was hit: what was left out, and the setting that bounds it."""
         self.crawler.stats.inc_value(f"budget/limit_reached/{setting}")
+        detail = f"{setting} = {bound}: more {what}; the rest are not followed"
+        return self.page_problem(response, "limit_reached", detail)
+
+    def page_problem(self, response: Response, kind: str, detail: str) -> FetchProblem:
+        """A problem with a page that was fetched (its encoding, its dates, a bound)."""
+        self.crawler.stats.inc_value(f"budget/problems/{kind}")
         return FetchProblem(
             portal_id=response.meta.get("portal_id"),
             section=response.meta.get("section_id"),
             url=response.url,
-            kind="limit_reached",
+            kind=kind,
             http_status=response.status,
-            detail=f"{setting} = {bound}: more {what}; the rest are not followed",
+            detail=detail,
         )
 
     def bad_date(self, response: Response) -> tuple[FetchProblem, str] | None:
@@ -585,15 +591,8 @@ class PortalsSpider(Spider):
         ):
             bad = invalid_date(text)
             if bad:
-                problem = FetchProblem(
-                    portal_id=response.meta.get("portal_id"),
-                    section=response.meta.get("section_id"),
-                    url=response.url,
-                    kind="bad_date",
-                    http_status=response.status,
-                    detail=f"{bad!r} ({where}) is not a date of the calendar",
-                )
-                return problem, bad
+                detail = f"{bad!r} ({where}) is not a date of the calendar"
+                return self.page_problem(response, "bad_date", detail), bad
         return None
 
     def redirected(self, response: Response) -> Iterator[Redirected]:
@@ -612,15 +611,7 @@ class PortalsSpider(Spider):
         read in the encoding that decodes it, if any."""
         detail = response.meta.get("bad_encoding")
         if detail:
-            self.crawler.stats.inc_value("budget/problems/bad_encoding")
-            yield FetchProblem(
-                portal_id=response.meta.get("portal_id"),
-                section=response.meta.get("section_id"),
-                url=response.url,
-                kind="bad_encoding",
-                http_status=response.status,
-                detail=detail,
-            )
+            yield self.page_problem(response, "bad_encoding", detail)
 
     def problem(self, failure: Failure) -> FetchProblem:
         request = failure.request  # type: ignore[attr-defined]
