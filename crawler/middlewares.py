@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.items import Hop
@@ -68,3 +70,24 @@ def redirect_hops(meta: dict[str, Any]) -> list[Hop]:
     reasons = list(meta.get("redirect_reasons") or [])
     reasons += [""] * (len(urls) - len(reasons))
     return [Hop(url=url, reason=str(reason)) for url, reason in zip(urls, reasons, strict=False)]
+
+
+class SectionGivenUp(IgnoreRequest):
+    """A list request dropped: too many of its section's list pages failed."""
+
+
+class SectionFailuresMiddleware:
+    """Drops the list requests of a section the spider has given up on (its
+    `list_request_wanted`), before they reach the network."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SectionFailuresMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        wanted = getattr(self.crawler.spider, "list_request_wanted", None)
+        if "list_parse" in request.meta and wanted is not None and not wanted(request.meta):
+            raise SectionGivenUp(f"section given up: {request.url}")

@@ -77,6 +77,9 @@ EXTRACT_TIME_LIMIT = 900
 # 10⁹); PAGE_MAX_LINKS: entries read from one list page, attachments from one page;
 # DETAIL_MAX_DEPTH: levels of pages that link units' own pages (department → unit → …).
 SECTION_MAX_LIST_PAGES = 2000
+# SECTION_MAX_LIST_FAILURES: once this many of a section's list pages failed, and more
+# failed than were read, the rest of its list pages are not requested.
+SECTION_MAX_LIST_FAILURES = 20
 PAGE_MAX_LINKS = 1000
 DETAIL_MAX_DEPTH = 3
 # PORTALS_FILE: portal configuration; None = the bundled crawler/portals.toml.
@@ -91,6 +94,8 @@ EXTENSIONS = {
     "crawler.quiet.QuietHandledErrors": 0,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # first: list requests of a section given up on never reach the network
+    "crawler.middlewares.SectionFailuresMiddleware": 50,
     # after decompression (590), before retries (550): sees the final body.
     "crawler.middlewares.BlockDetectionMiddleware": 580,
     # Scrapy's redirects, a loop recorded instead of filtered away (same place, 600)

@@ -263,3 +263,33 @@ def test_links_outside_the_web_are_never_read(tmp_path):
     assert all(b"not for the archive" not in f.read_bytes() for f in stored)
     (skipped,) = db.query("select url, reason from skipped")
     assert skipped == {"url": f"file://{secret}", "reason": "not a web link (file:)"}
+
+
+def test_a_section_whose_list_pages_keep_failing_is_given_up(tmp_path):
+    """A pager claiming 10⁹ pages that do not exist: after SECTION_MAX_LIST_FAILURES of them
+    failed (more than were read), the rest are not requested; one limit_reached says so."""
+    pager = "<script>createPageHTML('page_div', 1000000000, 0, 'index', 'html', 9);</script>"
+    routes = {
+        "/robots.txt": (200, "text/plain", b"", 0),
+        "/ys/index.html": (200, "text/html; charset=utf-8", f"<html>{pager}</html>".encode(), 0),
+    }
+    with LocalSite(routes) as site:
+        portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
+        done = scrapy_crawl(
+            tmp_path / "a", portals, "SECTION_MAX_LIST_FAILURES=5", "CONCURRENT_REQUESTS=4"
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        asked = [p for p in site.paths if p.startswith("/ys/index")]
+    # the first page, 5 failures, and those the engine had already handed to the downloader
+    # by the time the fifth failure was counted (bounded by CONCURRENT_REQUESTS, not 10⁹)
+    assert 6 <= len(asked) <= 6 + 2 * 4
+    db = sqlite_utils.Database(tmp_path / "a" / "archive.db")
+    limits = [
+        r["detail"] for r in db.query("select * from fetch_problems where kind = 'limit_reached'")
+    ]
+    # the pager's claim was bounded too (SECTION_MAX_LIST_PAGES); the failures gave up once
+    assert sum(d.startswith("SECTION_MAX_LIST_FAILURES = 5") for d in limits) == 1
+    assert (
+        db.execute("select count(*) from fetch_problems where kind = 'http_404'").fetchone()[0]
+        == len(asked) - 1
+    )

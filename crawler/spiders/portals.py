@@ -37,7 +37,7 @@ from crawler.items import (
     SectionSummary,
     Skipped,
 )
-from crawler.middlewares import redirect_hops
+from crawler.middlewares import SectionGivenUp, redirect_hops
 from crawler.portals import Portal, Section, load_portals
 from crawler.problems import describe_failure
 from crawler.sniff import sniff_kind
@@ -90,6 +90,7 @@ class _SectionWalk:
     requested: int = 0  # list requests made
     capped: int = 0  # list requests not made: the section's bound was reached
     cap_reported: bool = False
+    given_up: int = 0  # list requests dropped: too many of the section's list pages failed
     detected: Detection | None = None  # family = "auto": what the entry page showed
     walker: str | None = None  # … and the walker that took the section on
 
@@ -280,9 +281,31 @@ class PortalsSpider(Spider):
 
     def _on_list_error(self, failure: Failure) -> Output:
         request = failure.request  # type: ignore[attr-defined]
-        self._walk(request.meta).failures += 1
-        yield self.problem(failure)
+        walk = self._walk(request.meta)
+        if isinstance(failure.value, SectionGivenUp):
+            walk.given_up += 1
+            if walk.given_up == 1:
+                bound = self.crawler.settings.getint("SECTION_MAX_LIST_FAILURES")
+                yield FetchProblem(
+                    portal_id=request.meta.get("portal_id"),
+                    section=request.meta.get("section_id"),
+                    url=request.url,
+                    kind="limit_reached",
+                    detail=f"SECTION_MAX_LIST_FAILURES = {bound}: more of the section's list"
+                    " pages failed than were read; the rest are not requested",
+                )
+        else:
+            walk.failures += 1
+            yield self.problem(failure)
         yield from self._list_answered(request.meta)
+
+    def list_request_wanted(self, meta: dict[str, Any]) -> bool:
+        """False once SECTION_MAX_LIST_FAILURES of a section's list pages failed and more
+        failed than were read (a pager inventing pages, a portal gone): the rest of its
+        list requests are dropped (crawler.middlewares.SectionFailuresMiddleware)."""
+        walk = self._walk(meta)
+        bound = self.crawler.settings.getint("SECTION_MAX_LIST_FAILURES")
+        return not (walk.failures >= bound and walk.failures > walk.pages)
 
     def _list_answered(self, meta: dict[str, Any]) -> Output:
         walk = self._walk(meta)
