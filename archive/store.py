@@ -222,6 +222,19 @@ class Store:
             self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
         return disclosure_id
 
+    def revised_from(self, crawl_id: int, disclosure_id: int) -> list[tuple[str, str]]:
+        """(sha256, path) of the stored PDFs that this crawl's revisions of a disclosure
+        replaced: their figures are compared with the new ones (the `changes` view)."""
+        return [
+            (sha, path)
+            for sha, path in self.conn.execute(
+                """select f.sha256, f.path from events e join files f on f.sha256 = e.old_sha256
+                   where e.crawl_id = ? and e.disclosure_id = ? and e.type = 'revised'
+                     and f.kind = 'pdf'""",
+                [crawl_id, disclosure_id],
+            )
+        ]
+
     def record_gone(self, crawl_id: int, portal_id: str, url: str, http_status: int) -> bool:
         """A known disclosure page answered 404/410. True when that withdrew it."""
         now = utcnow()

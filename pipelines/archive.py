@@ -156,12 +156,16 @@ class ArchivePipeline:
                     self.crawl, item.portal_id, f.url, f.final_url, _hops(f.redirects)
                 )
         facts = {name: getattr(item, name) for name in PAGE_FIELDS}
-        self.store.record_page(
+        disclosure_id = self.store.record_page(
             self.crawl, item.portal_id, item.section, PageSeen(item.url, facts, files)
         )
         for f in item.files:
             if f.sha256 and f.kind == "pdf" and f.path:
                 self._extract(f.sha256, f.path)
+        # a revision's figures are compared under one extractor version: the file it
+        # replaced is read by this one too (when an older one read it)
+        for sha, path in self.store.revised_from(self.crawl, disclosure_id):
+            self._extract(sha, path)
 
     def _section(self, item: SectionSummary) -> None:
         self.store.record_section(

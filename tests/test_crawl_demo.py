@@ -232,3 +232,38 @@ def test_every_stored_pdf_is_extracted_once_per_version(crawled):
     agree = [r for r in rows if r["year"] == r["page_year"] and r["unit_name"] and
              r["unit_name"].removesuffix("（本级）") == r["page_unit"]]  # fmt: skip
     assert len(agree) >= 0.9 * len(rows)
+
+
+def test_a_revision_lists_the_figures_that_changed(crawled):
+    """Both files of the revision read by one extractor version; `changes` holds exactly
+    the figures whose values differ between them."""
+    from archive.totals import extractor_version
+    from extract.fields import AMOUNT_FIELDS
+
+    db = crawled["db"]
+    (event,) = db.query("select * from events where type = 'revised'")
+    version = extractor_version()
+
+    def figures(sha: str) -> dict:
+        row = db.execute(
+            "select * from totals where sha256 = ? and extractor_version = ? and status = 'ok'",
+            [sha, version],
+        ).fetchone()
+        assert row is not None, "both sides extracted by the current version"
+        columns = [c[0] for c in db.execute("select * from totals limit 0").description]
+        got = {
+            f: v for f, v in zip(columns, row, strict=True) if f in AMOUNT_FIELDS and v is not None
+        }
+        for name, amount in db.execute(
+            "select name, amount from totals_by_function where sha256 = ? and extractor_version = ?",
+            [sha, version],
+        ):
+            got[f"by_function:{name}"] = amount
+        return got
+
+    old, new = figures(event["old_sha256"]), figures(event["new_sha256"])
+    differ = {f for f in old.keys() | new.keys() if old.get(f) != new.get(f)}
+    listed = {
+        r["field"] for r in db.query("select field from changes where event_id = ?", [event["id"]])
+    }
+    assert listed == differ

@@ -22,6 +22,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0003_history", "archive.migrations.m0003_history"),
     ("0004_sections", "archive.migrations.m0004_sections"),
     ("0005_fixity", "archive.migrations.m0005_fixity"),
+    ("0006_changes", "archive.migrations.m0006_changes"),
 ]
 
 
