@@ -385,6 +385,17 @@ class Store:
             ).fetchall()
         )
 
+    def change_sentences(self, crawl_id: int) -> list[str]:
+        """What the crawl's revisions changed in the figures, a sentence each."""
+        return [
+            sentence
+            for (sentence,) in self.conn.execute(
+                """select s.sentence from change_sentences s join events e on e.id = s.event_id
+                   where e.crawl_id = ? order by s.event_id, s.field""",
+                [crawl_id],
+            )
+        ]
+
     def section_outcomes(self, crawl_id: int) -> list[dict[str, Any]]:
         """The crawl's rows of `section_crawls`, by portal and section."""
         cursor = self.conn.execute(

@@ -326,6 +326,10 @@ def _crawl(
         f"{row.get('files_new', 0)} new versions, {row.get('problems', 0)} problems; events: "
         + (", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none")
     )
+    if summary.changes:
+        console.print("what the revisions changed:")
+        for sentence in summary.changes:
+            console.print(f"  {sentence}", markup=False, highlight=False, soft_wrap=True)
     for portal_id, problem in summary.unreachable.items():
         console.print(f"portal {portal_id} unreachable: {problem}", markup=False, highlight=False)
     for s in summary.sections:

@@ -38,6 +38,8 @@ class CrawlSummary:
     unreachable: dict[str, str] = field(default_factory=dict)
     # what the crawl made of each section (rows of section_crawls)
     sections: list[dict[str, Any]] = field(default_factory=list)
+    # what its revisions changed in the figures, a sentence each (the change_sentences view)
+    changes: list[str] = field(default_factory=list)
 
 
 def project_settings(**overrides: Any) -> Settings:
@@ -176,6 +178,9 @@ def run_crawl(
         silent = [p.id for p in portals if not progress.counts[p.id]["pages"]]
         unreachable = {pid: store.first_problem(crawl_id, pid) or "no answer" for pid in silent}
         sections = store.section_outcomes(crawl_id)
+        changes = store.change_sentences(crawl_id)
         store.close()
         logging.getLogger(__name__).info("crawl %s %s", crawl_id, status)
-    return CrawlSummary(crawl_id, status, row, events, dict(progress.counts), unreachable, sections)
+    return CrawlSummary(
+        crawl_id, status, row, events, dict(progress.counts), unreachable, sections, changes
+    )

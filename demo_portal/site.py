@@ -500,12 +500,25 @@ def _budget_docs(planner: _Planner, item: _Item, split: bool, n: int | None = No
     return [_Doc(prose, f"{item.title}情况说明.pdf"), _Doc(tables, f"{item.title}报表.pdf")]
 
 
+_OPERATING = re.compile(r"(机关运行经费[^。\d]{0,20}?)(\d+(?:\.\d+)?)(\s*万元)")
+
+
 def _corrected(doc: SeedDoc) -> SeedDoc:
-    """The same document corrected: one figure of the prose changed, marked （更正版）."""
+    """The same document corrected, marked （更正版）: one key figure changed (机关运行经费,
+    stated in the prose, 1.50 万元 more wherever it is stated), so that the revision's
+    `changes` show it; without one, another figure of the prose."""
     lines = doc.text.split("\n")
     first = next(i for i, ln in enumerate(lines) if ln.strip())
     lines.insert(first + 1, "（更正版）")
     text = "\n".join(lines)
+    if _OPERATING.search(text):
+        return SeedDoc(
+            name=doc.name + "#corrected",
+            text=_OPERATING.sub(
+                lambda m: f"{m.group(1)}{float(m.group(2)) + 1.5:.2f}{m.group(3)}", text
+            ),
+            labels=doc.labels,
+        )
     m = re.search(r"(增加|减少)\s*(\d+(?:\.\d+)?)(\s*万元)", text)
     if m:  # the same figure, wherever the prose repeats it
         fixed = f"{float(m.group(2)) + 1.5:.2f}"

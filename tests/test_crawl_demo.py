@@ -267,3 +267,18 @@ def test_a_revision_lists_the_figures_that_changed(crawled):
         r["field"] for r in db.query("select field from changes where event_id = ?", [event["id"]])
     }
     assert listed == differ
+    # the demo's correction moves 机关运行经费 by 1.50 万元, and the diff says so
+    (operating,) = db.query(
+        "select * from changes where event_id = ? and field = 'operating_expenses'", [event["id"]]
+    )
+    assert operating["difference"] == 1.5
+    (sentence,) = db.query(
+        "select sentence from change_sentences where event_id = ? and field = 'operating_expenses'",
+        [event["id"]],
+    )
+    assert "机关运行经费" in sentence["sentence"] and sentence["sentence"].endswith("万元 (+1.50)")
+    # the crawl that saw the revision ends by printing it
+    _, second, third = crawled["out"]
+    printed = second.stdout + second.stderr
+    assert "what the revisions changed:" in printed and sentence["sentence"] in printed
+    assert "what the revisions changed:" not in third.stdout + third.stderr
