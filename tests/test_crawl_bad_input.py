@@ -207,15 +207,19 @@ def test_a_later_failure_loses_nothing_already_archived(crawled):
     assert db.execute("select count(*) from events where crawl_id = 2").fetchone()[0] == 0
 
 
-def test_a_fake_page_counter_is_bounded(tmp_path):
-    """A pager claiming 10⁹ pages: the pager builds at most its own bound, the spider
-    requests at most SECTION_MAX_LIST_PAGES per section and records the rest."""
+def fake_pager_routes() -> dict:
+    """A list page whose pager claims 10⁹ pages (none of which exists)."""
     pager = "<script>createPageHTML('page_div', 1000000000, 0, 'index', 'html', 9);</script>"
-    routes = {
+    return {
         "/robots.txt": (200, "text/plain", b"", 0),
         "/ys/index.html": (200, "text/html; charset=utf-8", f"<html>{pager}</html>".encode(), 0),
     }
-    with LocalSite(routes) as site:
+
+
+def test_a_fake_page_counter_is_bounded(tmp_path):
+    """A pager claiming 10⁹ pages: the pager builds at most its own bound, the spider
+    requests at most SECTION_MAX_LIST_PAGES per section and records the rest."""
+    with LocalSite(fake_pager_routes()) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
         done = scrapy_crawl(tmp_path / "a", portals, "SECTION_MAX_LIST_PAGES=5")
         assert done.returncode == 0, done.stderr[-3000:]
@@ -268,12 +272,7 @@ def test_links_outside_the_web_are_never_read(tmp_path):
 def test_a_section_whose_list_pages_keep_failing_is_given_up(tmp_path):
     """A pager claiming 10⁹ pages that do not exist: after SECTION_MAX_LIST_FAILURES of them
     failed (more than were read), the rest are not requested; one limit_reached says so."""
-    pager = "<script>createPageHTML('page_div', 1000000000, 0, 'index', 'html', 9);</script>"
-    routes = {
-        "/robots.txt": (200, "text/plain", b"", 0),
-        "/ys/index.html": (200, "text/html; charset=utf-8", f"<html>{pager}</html>".encode(), 0),
-    }
-    with LocalSite(routes) as site:
+    with LocalSite(fake_pager_routes()) as site:
         portals = site.portals_file(tmp_path, "trs", "/ys/index.html", portal_id="bad")
         done = scrapy_crawl(
             tmp_path / "a", portals, "SECTION_MAX_LIST_FAILURES=5", "CONCURRENT_REQUESTS=4"
