@@ -527,6 +527,42 @@ def _extraction_limits() -> Limits:
 
 
 @cli.command()
+@click.option(
+    "--print",
+    "kind",
+    type=click.Choice(["cron", "systemd"]),
+    required=True,
+    help="A crontab line, or a systemd service and timer.",
+)
+@ARCHIVE_OPTION
+@PORTALS_OPTION
+@click.option(
+    "--at", "at", default="03:17", show_default=True, help="Time of day of the crawl (HH:MM)."
+)
+def schedule(kind: str, archive_dir: Path, portals_file: str | None, at: str) -> None:
+    """Print a daily crawl for cron or systemd, filled in for this install.
+
+    The crawl is safe to schedule: one at a time per archive, a dead one closed by the
+    next, exit codes that say how it went.
+
+    Example: budget-archive schedule --print cron --archive /srv/budget-archive >> mycrontab
+    """
+    from budget_archive.schedule import cron_line, systemd_units
+
+    try:
+        hour, minute = (int(part) for part in at.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError(at)
+    except ValueError as exc:
+        raise click.BadParameter(f"{at!r} is not a time of day HH:MM", param_hint="--at") from exc
+    portals = Path(portals_file) if portals_file else None
+    if kind == "cron":
+        click.echo(cron_line(archive_dir, portals, hour, minute))
+    else:
+        click.echo(systemd_units(archive_dir, portals, hour, minute), nl=False)
+
+
+@cli.command()
 @ARCHIVE_OPTION
 def verify(archive_dir: Path) -> None:
     """Re-hash every stored file against its name and the database.
