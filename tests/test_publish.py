@@ -580,3 +580,21 @@ def test_serve_renders_chinese_in_chromium(archive: tuple[Path, dict], tmp_path:
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_events_as_an_atom_feed_filtered(ds: Datasette, archive: tuple[Path, dict]) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    every = get(ds, f"/{DATABASE}/events_feed.atom")
+    assert every.status_code == 200, every.text
+    feed = ET.fromstring(every.text)
+    assert feed.tag == f"{atom}feed"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == len(query(ds, "latest_events")) == 10
+    revised = get(ds, f"/{DATABASE}/events_feed.atom", params={"type": "revised"})
+    (entry,) = ET.fromstring(revised.text).findall(f"{atom}entry")
+    assert entry.findtext(f"{atom}title").endswith("revised — 2025年部门预算公开表.pdf")
+    unit = get(ds, f"/{DATABASE}/events_feed.atom", params={"unit": "卫生健康"})
+    titles = [e.findtext(f"{atom}title") for e in ET.fromstring(unit.text).findall(f"{atom}entry")]
+    assert titles and all("卫生健康" in t for t in titles)
