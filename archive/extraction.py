@@ -140,24 +140,16 @@ class ExtractionPool:
         try:
             result = task.result()
         except TimeoutError:
-            result = {
-                "error": f"extract_failed: over the time limit ({self.limits.describe('time')})",
-                "limit": "EXTRACT_TIME_LIMIT",
-            }
+            result = self._over("time", "over the time limit")
         except ProcessExpired as exc:
-            name = _signal_name(exc.exitcode)
-            result = {
-                "error": f"extract_failed: the worker died ({name}): over the memory limit"
-                f" ({self.limits.describe('memory')}) or a crash of the PDF library",
-                "limit": "EXTRACT_MAX_MEMORY",
-            }
-        except MemoryError:
-            result = {
-                "error": f"extract_failed: over the memory limit ({self.limits.describe('memory')})",
-                "limit": "EXTRACT_MAX_MEMORY",
-            }
+            died = f"the worker died ({_signal_name(exc.exitcode)}): over the memory limit"
+            result = self._over("memory", died, "or a crash of the PDF library")
         except Exception as exc:  # noqa: BLE001 - any failure is a recorded result
             result = {"error": f"extract_failed: {type(exc).__name__}: {exc}"[:500]}
+        else:
+            # extract_file answers every exception, a MemoryError past RLIMIT_DATA too
+            if str(result.get("error") or "").startswith("MemoryError"):
+                result = self._over("memory", "over the memory limit")
         if answer.set_running_or_notify_cancel():
             answer.set_result(result)
 
@@ -172,6 +164,14 @@ class ExtractionPool:
         else:
             pool.close()
         pool.join()
+
+    def _over(self, what: str, why: str, more: str = "") -> dict[str, Any]:
+        """The answer for a file over a limit: `extract_failed`, naming the setting."""
+        setting = self.limits.describe(what)
+        return {
+            "error": f"extract_failed: {why} ({setting})" + (f" {more}" if more else ""),
+            "limit": setting.split(" = ", 1)[0],
+        }
 
 
 def _signal_name(exitcode: int | None) -> str:
