@@ -20,9 +20,13 @@ MISREAD_MIN = 8
 def _errors(body: bytes, encoding: str) -> int:
     """How many replacement characters decoding with `encoding` puts in."""
     try:
-        text = body.decode(encoding, errors="replace")
+        body.decode(encoding)  # most pages: one strict pass, no error
+        return 0
     except LookupError:
         return len(body)
+    except UnicodeDecodeError:
+        pass
+    text = body.decode(encoding, errors="replace")
     return text.count("\ufffd") - body.decode(encoding, errors="ignore").count("\ufffd")
 
 
