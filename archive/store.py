@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from archive import revisions
+from archive import calendar, health, notifications, revisions
 from archive.filestore import FileStore
 from archive.lock import CrawlLock
 from archive.migrations import migrate
@@ -128,7 +128,13 @@ class Store:
         return row
 
     def upsert_portal(
-        self, portal_id: str, name: str, region: str, base_url: str, sections: list
+        self,
+        portal_id: str,
+        name: str,
+        region: str,
+        base_url: str,
+        sections: list,
+        deadlines: dict[str, Any] | None = None,
     ) -> None:
         now = utcnow()
         with self.db.atomic():
@@ -147,6 +153,121 @@ class Store:
                     now,
                     now,
                 ],
+            )
+            if deadlines is not None:
+                calendar.record_deadlines(self.conn, portal_id, deadlines)
+
+    # -- the publication calendar ---------------------------------------------------------
+
+    def refresh_calendar(self, as_of: date, crawl_id: int | None = None) -> list[dict[str, Any]]:
+        """Rebuild the publication calendar as of a date; record newly missing documents
+        as events; return the missing rows."""
+        with self.db.atomic():
+            return calendar.refresh(self.conn, as_of, crawl_id, utcnow())
+
+    def refresh_monitors(self, limits: health.Thresholds) -> list[dict[str, Any]]:
+        """Rebuild the per-section monitors from every crawl's section outcomes."""
+        with self.db.atomic():
+            return health.refresh(self.conn, limits)
+
+    def monitors(self, flagged_only: bool = False) -> list[dict[str, Any]]:
+        return self.rows(
+            "select * from monitors"
+            + (" where flags is not null" if flagged_only else "")
+            + " order by portal_id, section"
+        )
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def missing(self) -> list[dict[str, Any]]:
+        """The calendar's missing documents, most overdue first."""
+        return self.rows(
+            "select * from calendar where status = 'missing'"
+            " order by days_late desc, portal_id, unit, year, doc_type"
+        )
+
+    # -- notifications --------------------------------------------------------------------
+
+    def notify(self, crawl_id: int, urls: Iterable[str]) -> list[dict[str, Any]]:
+        """Tell each target what the crawl found (and send again what failed before);
+        record every attempt. Returns one dict per message attempted: id, crawl_id,
+        target (masked), status, last_error."""
+        done: list[dict[str, Any]] = []
+        for url in urls:
+            key = notifications.target_key(url)
+            target = notifications.masked(url)
+            for row in self.rows(
+                "select id, crawl_id, title, body from notifications"
+                " where target_key = ? and status = 'failed' order by id",
+                [key],
+            ):
+                error = notifications.deliver(url, row["title"], row["body"])
+                self._attempted(row["id"], error)
+                done.append(
+                    {**row, "target": target, "status": _status(error), "last_error": error}
+                )
+            message = notifications.compose(self.conn, crawl_id, key)
+            if message is None:
+                continue
+            error = notifications.deliver(url, message.title, message.body)
+            now = utcnow()
+            with self.db.atomic():
+                cursor = self.conn.execute(
+                    """insert into notifications (crawl_id, target, target_key, title, body,
+                         status, attempts, created_at, last_attempt, sent_at, last_error)
+                       values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
+                    [
+                        crawl_id,
+                        target,
+                        key,
+                        message.title,
+                        message.body,
+                        _status(error),
+                        now,
+                        now,
+                        None if error else now,
+                        error,
+                    ],
+                )
+                notification_id = int(cursor.lastrowid or 0)
+                self.conn.executemany(
+                    "insert or ignore into notification_events (notification_id, event_id,"
+                    " pending) values (?, ?, ?)",
+                    [(notification_id, e, int(p)) for e, p in message.events],
+                )
+            done.append(
+                {
+                    "id": notification_id,
+                    "crawl_id": crawl_id,
+                    "title": message.title,
+                    "body": message.body,
+                    "target": target,
+                    "status": _status(error),
+                    "last_error": error,
+                }
+            )
+        return done
+
+    def _attempted(self, notification_id: int, error: str | None) -> None:
+        now = utcnow()
+        with self.db.atomic():
+            self.conn.execute(
+                """update notifications set attempts = attempts + 1, last_attempt = ?,
+                     status = ?, last_error = ?, sent_at = case when ? then ? end
+                   where id = ?""",
+                [now, _status(error), error, error is None, now, notification_id],
+            )
+
+    def add_alias(self, alias: str, unit: str, note: str | None = None) -> None:
+        """Another spelling of a unit's name (the calendar groups it with `unit`)."""
+        with self.db.atomic():
+            self.conn.execute(
+                "insert or replace into unit_aliases (alias, unit, note, added_at)"
+                " values (?, ?, ?, ?)",
+                [alias, unit, note, utcnow()],
             )
 
     # -- what a crawl needs to know, as data ----------------------------------------------
@@ -333,9 +454,10 @@ class Store:
             )
 
     def close_sections(self, crawl_id: int) -> None:
-        """Count what the crawl found in each of its sections and give each a status:
-        `ok` (disclosures seen), else `unreachable` (no list page read), `blocked` (a
-        block answered), `failed` (list pages failed or could not be read) or `empty`."""
+        """Count what the crawl found in each of its sections and give each a status, from
+        its list: `unreachable` (no list page read), `blocked` (a block answered instead),
+        `failed` (list pages failed), `empty` (the list showed no entries, or none of them
+        a disclosure), else `ok`."""
         with self.db.atomic():
             self.conn.execute(
                 """update section_crawls set
@@ -365,11 +487,17 @@ class Store:
                    where crawl_id = ?""",
                 [crawl_id],
             )
+            # judged by the list: known pages revisited do not make a blank or broken
+            # list `ok` (a layout change, a portal that stopped publishing)
             self.conn.execute(
                 """update section_crawls set status = case
+                     when list_pages = 0 and blocked > 0 then 'blocked'
+                     when list_pages = 0 then 'unreachable'
+                     when entries = 0 and blocked > 0 then 'blocked'
+                     when entries = 0 and list_failures > 0 then 'failed'
+                     when entries = 0 then 'empty'
                      when disclosures > 0 then 'ok'
                      when blocked > 0 then 'blocked'
-                     when list_pages = 0 then 'unreachable'
                      when list_failures > 0 or errors > 0 then 'failed'
                      else 'empty' end
                    where crawl_id = ?""",
@@ -680,6 +808,10 @@ class Store:
                 section,
             ],
         )
+
+
+def _status(error: str | None) -> str:
+    return "failed" if error else "sent"
 
 
 def _sum_stat(stats: Any, key: str) -> int:

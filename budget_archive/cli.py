@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import time
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from archive.lock import ArchiveBusy
-from budget_archive.errors import CrawlIncomplete, FixityFailed, OperatorError
+from budget_archive.errors import CrawlIncomplete, FixityFailed, OperatorError, PortalsFailed
 from budget_archive.ports import check_port, port_error
 
 if TYPE_CHECKING:
     from archive.extraction import Limits
+    from archive.store import Store
     from budget_archive.run import CrawlSummary
     from crawler.portals import Portal
 
@@ -43,18 +45,40 @@ EXTRACTION_OPTION = click.option(
     help="Key totals of new PDFs, read beside the crawl: when downloads end, wait for the"
     " rest (drain), leave the rest for `reextract` (later), or read none (off).",
 )
-STATES = click.Choice(["initial", "revised"])
+STATES = click.Choice(["initial", "revised", "empty", "down"])
 STATE_OPTION = click.option(
     "--state",
     type=STATES,
     default="initial",
     show_default=True,
-    help="Which day of the demo portal to serve: initial, or revised (a day later).",
+    help="Which day of the demo portal to serve: initial; revised (a day later: a new, a"
+    " corrected and a withdrawn disclosure); empty (the next day: one section's list blank);"
+    " down (the day after: every request answered 503).",
+)
+NOTIFY_OPTION = click.option(
+    "--notify",
+    "notify_urls",
+    multiple=True,
+    metavar="URL",
+    help="After the crawl, send what is new to this target (any apprise URL: json://host/path,"
+    " mailtos://…, tgram://…; repeatable). A failed message is recorded and sent again by the"
+    " next crawl naming the same target.",
+)
+AS_OF_OPTION = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge the publication calendar's deadlines as of this day (YYYY-MM-DD; default:"
+    " today in China; the demo: its portal's day).",
 )
 PORT = click.IntRange(0, 65535)
 DEMO_PORTAL_PORT = 8737
 
 console = Console(stderr=True)
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
 
 
 def _load_portals(portals_file: str | None, demo_url: str | None = None) -> dict[str, Portal]:
@@ -179,6 +203,8 @@ def portals(portals_file: str | None, check: bool, catalog: bool, region: str | 
     "--limit", type=click.IntRange(1), default=None, help="With --catalog: at most N entries."
 )
 @EXTRACTION_OPTION
+@AS_OF_OPTION
+@NOTIFY_OPTION
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
 def crawl(
     portal_ids: tuple[str, ...],
@@ -189,6 +215,8 @@ def crawl(
     region: str | None,
     limit: int | None,
     extraction: str,
+    as_of: datetime | None,
+    notify_urls: tuple[str, ...],
     verbose: int,
 ) -> None:
     """Crawl configured portals (all when none is named) into the archive.
@@ -212,17 +240,53 @@ def crawl(
             raise OperatorError("--catalog and --portals: choose one")
         portals_file = str(_catalog_portals(archive_dir, region, limit))
     _check_portal_ids(portal_ids, portals_file, demo_url)
-    summary = _crawl(portal_ids, archive_dir, portals_file, demo_url, verbose, extraction)
+    summary = _crawl(
+        portal_ids, archive_dir, portals_file, demo_url, verbose, extraction, _day(as_of)
+    )
+    _notify(archive_dir, summary, notify_urls)
+    _judge(summary)
+
+
+def _notify(archive_dir: Path, summary: CrawlSummary, urls: tuple[str, ...]) -> None:
+    """Send the crawl's news to each target; say what was sent and what failed."""
+    if not urls:
+        return
+    from archive.store import Store
+
+    store = Store(archive_dir)
+    try:
+        sent = store.notify(summary.crawl_id, urls)
+    finally:
+        store.close()
+    if not sent:
+        console.print("notifications: nothing new to tell")
+    for n in sent:
+        again = "" if n["crawl_id"] == summary.crawl_id else f" (crawl {n['crawl_id']}'s, again)"
+        if n["status"] == "sent":
+            console.print(f"notified {n['target']}{again}", markup=False, highlight=False)
+        else:
+            console.print(
+                f"notification to {n['target']}{again} failed, kept to send again next crawl:"
+                f" {n['last_error']}",
+                markup=False,
+                highlight=False,
+            )
+
+
+def _judge(summary: CrawlSummary) -> None:
+    """Exit 3 when the crawl failed, 5 when it finished but portals or sections failed."""
     if not summary.status.startswith("finished"):
         raise CrawlIncomplete(f"crawl {summary.crawl_id} {summary.status}")
     if summary.unreachable:
         names = ", ".join(summary.unreachable)
-        raise CrawlIncomplete(f"crawl {summary.crawl_id}: unreachable portal(s): {names}")
+        raise PortalsFailed(f"crawl {summary.crawl_id}: unreachable portal(s): {names}")
     failed = [
-        f"{s['portal_id']}/{s['section']}" for s in summary.sections if s["status"] == "failed"
+        f"{s['portal_id']}/{s['section']} ({s['status']})"
+        for s in summary.sections
+        if s["status"] in ("failed", "unreachable", "blocked")
     ]
     if failed:
-        raise CrawlIncomplete(f"crawl {summary.crawl_id}: failed section(s): {', '.join(failed)}")
+        raise PortalsFailed(f"crawl {summary.crawl_id}: failed section(s): {', '.join(failed)}")
 
 
 @cli.command()
@@ -299,7 +363,10 @@ def _crawl(
     demo_url: str | None,
     verbose: int,
     extraction: str = "drain",
+    as_of: date | None = None,
 ) -> CrawlSummary:
+    from archive.calendar import missing_sentence, today_in_china
+    from archive.health import flag_sentence
     from budget_archive.run import run_crawl
 
     level = ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]
@@ -313,6 +380,7 @@ def _crawl(
             extraction=extraction,
             log_level=level,
             console=console,
+            as_of=as_of,
         )
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from exc
@@ -330,6 +398,17 @@ def _crawl(
         console.print("what the revisions changed:")
         for sentence in summary.changes:
             console.print(f"  {sentence}", markup=False, highlight=False, soft_wrap=True)
+    if summary.missing:
+        day = (as_of or today_in_china()).isoformat()
+        console.print(f"missing as of {day} (due and not on the portal):")
+        for row in summary.missing:
+            console.print(
+                f"  {missing_sentence(row)}", markup=False, highlight=False, soft_wrap=True
+            )
+    for row in summary.flags:
+        if row["portal_id"] in summary.unreachable and row["flags"] == "unreachable":
+            continue  # said below, once for the portal
+        console.print(f"flag: {flag_sentence(row)}", markup=False, highlight=False, soft_wrap=True)
     for portal_id, problem in summary.unreachable.items():
         console.print(f"portal {portal_id} unreachable: {problem}", markup=False, highlight=False)
     for s in summary.sections:
@@ -413,6 +492,8 @@ def portal_serve(host: str, port: int, state: str) -> None:
 )
 @click.option("--no-serve", is_flag=True, help="Stop after the crawl.")
 @EXTRACTION_OPTION
+@AS_OF_OPTION
+@NOTIFY_OPTION
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
 def demo(
     archive_dir: Path,
@@ -421,6 +502,8 @@ def demo(
     port: int,
     no_serve: bool,
     extraction: str,
+    as_of: datetime | None,
+    notify_urls: tuple[str, ...],
     verbose: int,
 ) -> None:
     """Start the demo portal, crawl it into the archive, serve the archive in Datasette.
@@ -430,6 +513,7 @@ def demo(
     Example: budget-archive demo --no-serve && budget-archive demo --state revised
     """
     from demo_portal.server import DemoPortal
+    from demo_portal.site import DAYS
 
     host = "127.0.0.1"
     check_port(host, portal_port, what="demo portal", port_option="--portal-port")
@@ -444,10 +528,17 @@ def demo(
         ) from exc
     with portal as site:
         console.print(f"demo portal ({state}) at {site.url}/")
-        summary = _crawl(("demo",), archive_dir, None, site.url, verbose, extraction)
-    if not summary.status.startswith("finished"):
-        raise CrawlIncomplete(f"crawl {summary.crawl_id} {summary.status}")
-    if not no_serve:
+        # deadlines judged as of the demo portal's own day, unless told otherwise
+        day = _day(as_of) or DAYS[state]
+        summary = _crawl(("demo",), archive_dir, None, site.url, verbose, extraction, day)
+    _notify(archive_dir, summary, notify_urls)
+    if no_serve:
+        _judge(summary)
+    else:
+        try:
+            _judge(summary)
+        except PortalsFailed as exc:  # still worth browsing: the archive says what failed
+            console.print(f"{exc.message} (serving the archive all the same)", markup=False)
         from archive.publish import serve as serve_archive
 
         check_port(host, port, what="Datasette", port_option="--port")  # taken meanwhile?
@@ -539,13 +630,18 @@ def _extraction_limits() -> Limits:
 @click.option(
     "--at", "at", default="03:17", show_default=True, help="Time of day of the crawl (HH:MM)."
 )
-def schedule(kind: str, archive_dir: Path, portals_file: str | None, at: str) -> None:
+@NOTIFY_OPTION
+def schedule(
+    kind: str, archive_dir: Path, portals_file: str | None, at: str, notify_urls: tuple[str, ...]
+) -> None:
     """Print a daily crawl for cron or systemd, filled in for this install.
 
     The crawl is safe to schedule: one at a time per archive, a dead one closed by the
     next, exit codes that say how it went.
 
     Example: budget-archive schedule --print cron --archive /srv/budget-archive >> mycrontab
+
+    Example: budget-archive schedule --print systemd --notify 'json://hooks.example/ba'
     """
     from budget_archive.schedule import cron_line, systemd_units
 
@@ -557,9 +653,123 @@ def schedule(kind: str, archive_dir: Path, portals_file: str | None, at: str) ->
         raise click.BadParameter(f"{at!r} is not a time of day HH:MM", param_hint="--at") from exc
     portals = Path(portals_file) if portals_file else None
     if kind == "cron":
-        click.echo(cron_line(archive_dir, portals, hour, minute))
+        click.echo(cron_line(archive_dir, portals, hour, minute, notify_urls))
     else:
-        click.echo(systemd_units(archive_dir, portals, hour, minute), nl=False)
+        click.echo(systemd_units(archive_dir, portals, hour, minute, notify_urls), nl=False)
+
+
+def _open_archive(archive_dir: Path) -> Store:
+    from archive.store import Store
+
+    if not (archive_dir / "archive.db").exists():
+        raise OperatorError(f"no archive at {archive_dir} (run `budget-archive crawl`)")
+    return Store(archive_dir)
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print it all as one JSON object.")
+def status(archive_dir: Path, as_json: bool) -> None:
+    """How the archive's portals are doing: the last crawl, each section's health across
+    crawls with the monitors' flags (silent, unreachable, blocked, failing), the documents
+    missing past their deadline, and notifications waiting to be sent again.
+
+    Example: budget-archive status --archive ./archive --json
+    """
+    import json
+
+    from archive.calendar import missing_sentence
+    from archive.health import flag_sentence
+
+    store = _open_archive(archive_dir)
+    try:
+        crawls = store.rows("select * from crawls order by id desc limit 1")
+        report: dict[str, Any] = {
+            "last_crawl": {k: v for k, v in crawls[0].items() if k != "stats"} if crawls else None,
+            "monitors": store.monitors(),
+            "missing": store.missing(),
+            "notifications_failed": store.rows(
+                "select id, crawl_id, target, attempts, last_attempt, last_error"
+                " from notifications where status = 'failed' order by id"
+            ),
+        }
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    last = report["last_crawl"]
+    out = Console(soft_wrap=True)
+    if last is None:
+        out.print("no crawl yet")
+        return
+    out.print(
+        f"last crawl {last['id']} {last['status']} at {last['finished_at'] or last['started_at']}:"
+        f" {last['disclosures_seen'] or 0} disclosures, {last['events'] or 0} events,"
+        f" {last['problems'] or 0} problems",
+        markup=False,
+        highlight=False,
+    )
+    table = Table(title="sections")
+    for column in (
+        "portal",
+        "section",
+        "last status",
+        "last yield",
+        "without",
+        "blocked",
+        "errors",
+    ):
+        table.add_column(column)
+    table.add_column("flags")
+    for m in report["monitors"]:
+        table.add_row(
+            m["portal_id"],
+            m["section"],
+            m["last_status"],
+            (m["last_yield"] or "never")[:16],
+            str(m["crawls_without_yield"]),
+            f"{m['block_share']:.0%}",
+            str(m["errors"]),
+            m["flags"] or "",
+        )
+    out.print(table)
+    for m in report["monitors"]:
+        if m["flags"]:
+            out.print(f"flag: {flag_sentence(m)}", markup=False, highlight=False)
+    for row in report["missing"]:
+        out.print(f"missing: {missing_sentence(row)}", markup=False, highlight=False)
+    for n in report["notifications_failed"]:
+        out.print(
+            f"notification {n['id']} (crawl {n['crawl_id']}) to {n['target']} failed"
+            f" {n['attempts']}×: {n['last_error']}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@cli.command()
+@click.argument("alias")
+@click.argument("unit")
+@ARCHIVE_OPTION
+@AS_OF_OPTION
+def alias(alias: str, unit: str, archive_dir: Path, as_of: datetime | None) -> None:
+    """Count ALIAS, another spelling of a unit's name, as UNIT in the publication calendar,
+    and rebuild the calendar.
+
+    Scope and correction markers need no alias (某局（本级）, 某局（更正） are 某局 already).
+
+    Example: budget-archive alias 某市教育体育局 某市教育局
+    """
+    from archive.calendar import today_in_china
+
+    store = _open_archive(archive_dir)
+    try:
+        store.add_alias(alias, unit)
+        missing = store.refresh_calendar(_day(as_of) or today_in_china())
+    finally:
+        store.close()
+    console.print(f"{alias} counts as {unit}; calendar rebuilt, {len(missing)} missing")
 
 
 @cli.command()

@@ -16,11 +16,13 @@ EXIT_OPERATOR = 1
 #: The command line itself is wrong: unknown option, bad value, missing file (click's
 #: UsageError).
 EXIT_USAGE = 2
-#: The crawl ran but did not finish cleanly (its status is not ``finished``), or a portal
-#: answered nothing at all.
+#: The crawl failed: it did not finish cleanly (its status is not ``finished``).
 EXIT_CRAWL_INCOMPLETE = 3
 #: `verify` found a stored file missing, corrupt or orphaned.
 EXIT_FIXITY = 4
+#: The crawl finished, but some portal was unreachable or some section's list failed or
+#: was blocked (what the others gave is archived).
+EXIT_PORTALS_FAILED = 5
 
 #: (code, meaning) for the README's table, in order.
 EXIT_CODES: tuple[tuple[int, str], ...] = (
@@ -36,12 +38,17 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     ),
     (
         EXIT_CRAWL_INCOMPLETE,
-        "the crawl ran but did not finish cleanly (`crawl`, `demo`), or a portal answered"
-        " nothing at all (`crawl`): the crawl row and fetch_problems record why",
+        "the crawl failed: it did not finish cleanly (`crawl`, `demo`); the crawl row and"
+        " fetch_problems record why",
     ),
     (
         EXIT_FIXITY,
         "`verify` found a stored file missing, corrupt or orphaned (fixity_problems records each)",
+    ),
+    (
+        EXIT_PORTALS_FAILED,
+        "the crawl finished but some portals failed (`crawl`, `demo`): a portal unreachable, a"
+        " section's list failed or blocked; the rest is archived, section_crawls says which",
     ),
 )
 
@@ -56,6 +63,12 @@ class CrawlIncomplete(click.ClickException):
     """The crawl ran but its status is not ``finished``: one line, exit 3."""
 
     exit_code = EXIT_CRAWL_INCOMPLETE
+
+
+class PortalsFailed(click.ClickException):
+    """The crawl finished, but some portals or sections failed: one line, exit 5."""
+
+    exit_code = EXIT_PORTALS_FAILED
 
 
 class FixityFailed(click.ClickException):

@@ -11,6 +11,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,10 @@ class CrawlSummary:
     sections: list[dict[str, Any]] = field(default_factory=list)
     # what its revisions changed in the figures, a sentence each (the change_sentences view)
     changes: list[str] = field(default_factory=list)
+    # the publication calendar's missing documents after the crawl (rows of `calendar`)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    # the monitors' flags after the crawl (rows of `monitors` with flags)
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
 
 def project_settings(**overrides: Any) -> Settings:
@@ -131,6 +136,7 @@ def run_crawl(
     extraction: str = "drain",
     log_level: str = "WARNING",
     console: Console | None = None,
+    as_of: date | None = None,
 ) -> CrawlSummary:
     """Crawl the portals (all configured when none named) into the archive; blocks."""
     console = console or Console(stderr=True)
@@ -153,6 +159,7 @@ def run_crawl(
         DEMO_PORTAL_URL=demo_url,
         EXTRACTION=extraction,
         LOG_LEVEL=log_level,
+        CALENDAR_AS_OF=as_of.isoformat() if as_of else None,
     )
     process = CrawlerProcess(settings)
     progress = _Progress()
@@ -175,12 +182,29 @@ def run_crawl(
             status = "incomplete: " + ", ".join(sorted(str(r) for r in reasons - {"finished"}))
         row = store.finish_crawl(crawl_id, status, stats)
         events = store.event_counts(crawl_id)
-        silent = [p.id for p in portals if not progress.counts[p.id]["pages"]]
-        unreachable = {pid: store.first_problem(crawl_id, pid) or "no answer" for pid in silent}
         sections = store.section_outcomes(crawl_id)
+        # a portal that answered nothing, or whose every list was unreachable (a 503 page)
+        silent = [
+            p.id
+            for p in portals
+            if not progress.counts[p.id]["pages"]
+            or all(s["status"] == "unreachable" for s in sections if s["portal_id"] == p.id)
+        ]
+        unreachable = {pid: store.first_problem(crawl_id, pid) or "no answer" for pid in silent}
         changes = store.change_sentences(crawl_id)
+        missing = store.missing()
+        flags = store.monitors(flagged_only=True)
         store.close()
         logging.getLogger(__name__).info("crawl %s %s", crawl_id, status)
     return CrawlSummary(
-        crawl_id, status, row, events, dict(progress.counts), unreachable, sections, changes
+        crawl_id,
+        status,
+        row,
+        events,
+        dict(progress.counts),
+        unreachable,
+        sections,
+        changes,
+        missing,
+        flags,
     )

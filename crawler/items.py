@@ -35,6 +35,29 @@ class PortalSeen:
     region: str
     base_url: str
     sections: list[dict[str, str]]  # [{id, name, family, url}]
+    deadlines: Deadlines = field(default_factory=lambda: Deadlines())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Approval:
+    """The date a portal's budget (or final account) of one year was approved."""
+
+    year: int
+    doc_type: Literal["budget", "final_account"]
+    date: str  # YYYY-MM-DD
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deadlines:
+    """When a portal's units must publish, as its portals file says (None: the archive's
+    default). A year's budget is due `publish_within_days` after its approval, taken as
+    `budget_approved` (month-day) of that year unless `approvals` names the date; a final
+    account likewise, from `final_account_approved` of the year after."""
+
+    publish_within_days: int | None = None
+    budget_approved: str | None = None  # "MM-DD"
+    final_account_approved: str | None = None  # "MM-DD", of the year after
+    approvals: list[Approval] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

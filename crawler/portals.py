@@ -13,11 +13,14 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
+
+from crawler.items import Approval, Deadlines
 
 DEFAULT_DEMO_PORTAL_URL = "http://127.0.0.1:8737"
 _Thing = TypeVar("_Thing", "Portal", "Section")
@@ -52,8 +55,13 @@ PORTAL_KEYS: tuple[str, ...] = (
     "concurrency",
     "download_delay",
     "autothrottle",
+    "publish_within_days",
+    "budget_approved",
+    "final_account_approved",
+    "approval",
     "section",
 )
+APPROVAL_KEYS: tuple[str, ...] = ("year", "doc_type", "date")
 SECTION_KEYS: tuple[str, ...] = (
     "id",
     "name",
@@ -118,6 +126,7 @@ class Portal:
     concurrency: int | None = None  # per-domain; None = project default
     download_delay: float | None = None
     autothrottle: bool | None = None
+    deadlines: Deadlines = field(default_factory=Deadlines)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def families(self) -> list[str]:
@@ -397,6 +406,47 @@ def _portal(raw: dict[str, Any], index: int, top: _Table) -> Portal:
         concurrency=table.integer("concurrency", minimum=1, what="a positive integer"),
         download_delay=table.number("download_delay"),
         autothrottle=table.boolean("autothrottle"),
+        deadlines=_deadlines(table),
+    )
+
+
+_MONTH_DAY = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+
+
+def _deadlines(table: _Table) -> Deadlines:
+    approved = {}
+    for key in ("budget_approved", "final_account_approved"):
+        value = table.text(key)
+        if value is not None and not _MONTH_DAY.fullmatch(value):
+            table.fail(f'{key} must be a month and day written MM-DD (e.g. "03-31"), not {value!r}')
+        approved[key] = value
+    approvals = []
+    for n, raw in enumerate(table.tables("approval", "portal.approval"), 1):
+        entry = _Table(table.source, f"{table.where}, approval #{n}", raw, table.variables)
+        entry.check_keys(APPROVAL_KEYS)
+        year = entry.integer("year", minimum=1990, what="a year such as 2026")
+        doc_type = entry.text("doc_type", required=True)
+        day = entry.raw.get("date")
+        if year is None:
+            entry.fail("missing 'year'")
+        if doc_type not in DOC_TYPES:
+            entry.fail(f"doc_type must be one of {', '.join(DOC_TYPES)}, not {doc_type!r}")
+        if isinstance(day, date):
+            day = day.isoformat()
+        if not isinstance(day, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            entry.fail(f"date must be a date written YYYY-MM-DD, not {day!r}")
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            entry.fail(f"date {day!r} is no calendar date")
+        approvals.append(Approval(year=int(year), doc_type=doc_type, date=day))  # type: ignore[arg-type]
+    return Deadlines(
+        publish_within_days=table.integer(
+            "publish_within_days", minimum=0, what="a whole number of days >= 0"
+        ),
+        budget_approved=approved["budget_approved"],
+        final_account_approved=approved["final_account_approved"],
+        approvals=approvals,
     )
 
 

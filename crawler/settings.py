@@ -72,6 +72,15 @@ EXTRACT_WORKERS = 0
 # worker is replaced and the crawl never waits on it longer. OCR of a scan needs ~0.5 GB.
 EXTRACT_MAX_MEMORY = 1024
 EXTRACT_TIME_LIMIT = 900
+# CALENDAR_AS_OF: the day (YYYY-MM-DD) the publication calendar judges deadlines on at the
+# end of the crawl; None: today in China. (The demo crawls its portal as of the portal's
+# own day.)
+CALENDAR_AS_OF = None
+# Monitors (the `monitors` table, `budget-archive status`, notifications): a section is
+# flagged `silent` once its list has given no disclosure for MONITOR_EMPTY_CRAWLS crawls
+# in a row, `blocked` once MONITOR_BLOCK_SHARE of its requests in a crawl met a block.
+MONITOR_EMPTY_CRAWLS = 2
+MONITOR_BLOCK_SHARE = 0.2
 # Bounds of a crawl; a bound that is hit is a recorded `limit_reached` problem naming it.
 # SECTION_MAX_LIST_PAGES: list pages requested per section and crawl (a pager may claim
 # 10⁹); PAGE_MAX_LINKS: entries read from one list page, attachments from one page;

@@ -26,7 +26,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from demo_portal.site import HTML, NOT_FOUND, STATES, Resource, Site, build_site
+from demo_portal.site import HTML, NOT_FOUND, STATES, UNAVAILABLE, Resource, Site, build_site
 
 __all__ = ["LOGGED_HEADERS", "DemoPortal", "RequestLog", "serve"]
 
@@ -112,10 +112,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         portal = self.server.portal
         site = portal.site
-        resource = site.resolve(self.path, self.command)
+        resource = None if site.down else site.resolve(self.path, self.command)
         if resource is not None and resource.delay:
             time.sleep(resource.delay)
-        if resource is None:
+        if site.down:
+            status, body, headers = 503, UNAVAILABLE, [("Content-Type", HTML)]
+        elif resource is None:
             status, body, headers = 404, NOT_FOUND, [("Content-Type", HTML)]
         elif resource.status == 200 and _not_modified(resource, self.headers):
             status, body = 304, b""

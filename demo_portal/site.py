@@ -37,7 +37,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from demo_portal.render import (
@@ -51,6 +51,7 @@ from demo_portal.render import (
 
 __all__ = [
     "CST",
+    "DAYS",
     "SECTIONS",
     "STATES",
     "ExpectedAttachment",
@@ -60,7 +61,17 @@ __all__ = [
     "build_site",
 ]
 
-STATES = ("initial", "revised")
+STATES = ("initial", "revised", "empty", "down")
+#: The day each state stands for (Chinese dates): the publication calendar of a crawl of
+#: the demo portal is judged as of that day. "empty": the revised portal the day after,
+#: its TRS section's list gone blank (a layout change); "down": the day after that, every
+#: request answered 503.
+DAYS = {
+    "initial": date(2026, 5, 20),
+    "revised": date(2026, 5, 21),
+    "empty": date(2026, 5, 22),
+    "down": date(2026, 5, 23),
+}
 SECTIONS = {
     "trs": "/zwgk/czyjs/ys/index.html",
     "jpage": "/col/col1201/index.html",
@@ -215,6 +226,8 @@ class Site:
     _jpage_records: list[str] = field(default_factory=list, repr=False)
     _jpage_updated: datetime = SITE_EPOCH
     _downloads: dict[str, str] = field(default_factory=dict, repr=False)
+    #: every request answered 503 (the "down" state)
+    down: bool = False
 
     def resolve(self, target: str, method: str = "GET") -> Resource | None:
         """The resource for a request target (path and query, or a full URL), or None.
@@ -324,32 +337,33 @@ def _t(text: str) -> datetime:
 
 # unit, scope, year, doc_type, published, form, special
 _TRS_PLAN: list[tuple[str, str, int, str, str, str, str]] = [
+    ("演示市商务局", "department", 2026, "budget", "2026-03-12 14:00", "1", ""),
     ("演示市市场监督管理局", "department", 2026, "budget", "2026-03-06 09:40", "1", ""),
     ("演示市财政局", "department", 2026, "budget", "2026-03-05 10:00", "1", "revised_file"),
     ("演示市教育局", "department", 2026, "budget", "2026-03-04 09:30", "2", ""),
     ("演示市卫生健康委员会", "department", 2026, "budget", "2026-03-03 15:20", "3", "split"),
+    ("演示市交通运输局", "department", 2026, "budget", "2026-03-02 10:30", "", "parent"),
     ("演示市医疗保障事务中心", "unit", 2026, "budget", "2026-03-02 09:30", "1", ""),
     ("演示市疾病预防控制中心", "unit", 2026, "budget", "2026-02-27 16:00", "2", ""),
+    ("演示市医疗保障局", "department", 2026, "budget", "2026-02-27 10:00", "1", "split"),
+    ("演示市人力资源和社会保障局", "department", 2026, "budget", "2026-02-25 15:00", "3", ""),
+    ("演示市图书馆", "unit", 2026, "budget", "2026-02-24 10:00", "1", ""),
     ("演示市财政局", "", 2025, "procurement", "2025-09-12 11:00", "1", "noise"),
     ("演示市教育局", "department", 2024, "final_account", "2025-08-28 09:00", "3", "split"),
     ("演示市财政局", "department", 2024, "final_account", "2025-08-26 10:20", "1", ""),
     ("演示市教育局", "", 2025, "job_ad", "2025-04-18 08:30", "2", "noise"),
-    ("演示市商务局", "department", 2025, "budget", "2025-03-12 14:00", "1", ""),
-    ("演示市交通运输局", "department", 2025, "budget", "2025-03-02 10:30", "", "parent"),
     ("演示市卫生健康委员会", "department", 2025, "budget", "2025-03-02 09:00", "1", "shared_owner"),
     ("演示市疾病预防控制中心", "unit", 2025, "budget", "2025-03-02 08:50", "1", "shared"),
     ("演示市教育局", "department", 2025, "budget", "2025-02-28 09:30", "3", "split"),
-    ("演示市医疗保障局", "department", 2025, "budget", "2025-02-27 10:00", "1", "split"),
+    # published its 2025 budget and never its 2026 one: the calendar's missing unit
     ("演示市民政局", "department", 2025, "budget", "2025-02-26 09:10", "2", ""),
-    ("演示市人力资源和社会保障局", "department", 2025, "budget", "2025-02-25 15:00", "3", ""),
-    ("演示市图书馆", "unit", 2025, "budget", "2025-02-24 10:00", "1", ""),
-    ("演示市住房和城乡建设局", "department", 2023, "final_account", "2024-08-30 09:00", "1", ""),
-    ("演示市自然资源和规划局", "department", 2024, "budget", "2024-03-15 09:00", "2", ""),
-    ("演示市生态环境局", "department", 2024, "budget", "2024-03-12 10:00", "3", "split"),
-    ("演示市统计局", "department", 2024, "budget", "2024-03-08 09:00", "1", "http_404"),
-    ("演示市审计局", "department", 2024, "budget", "2024-03-05 16:30", "1", "not_pdf"),
-    ("演示市农业农村局", "department", 2023, "budget", "2023-03-10 09:00", "2", "slow"),
-    ("演示市水利局", "department", 2023, "budget", "2023-03-06 11:00", "1", ""),
+    ("演示市住房和城乡建设局", "department", 2022, "final_account", "2023-08-30 09:00", "1", ""),
+    ("演示市自然资源和规划局", "department", 2023, "budget", "2023-03-15 09:00", "2", ""),
+    ("演示市生态环境局", "department", 2023, "budget", "2023-03-12 10:00", "3", "split"),
+    ("演示市统计局", "department", 2023, "budget", "2023-03-08 09:00", "1", "http_404"),
+    ("演示市审计局", "department", 2023, "budget", "2023-03-05 16:30", "1", "not_pdf"),
+    ("演示市农业农村局", "department", 2022, "budget", "2022-03-10 09:00", "2", "slow"),
+    ("演示市水利局", "department", 2022, "budget", "2022-03-06 11:00", "1", ""),
     ("演示市民政局", "department", 2019, "final_account", "2020-08-20 09:00", "1", "noise"),
 ]
 _TRS_CHILDREN = [
@@ -360,8 +374,15 @@ _TRS_CHILDREN = [
 _TRS_NEW = ("演示市体育局", "department", 2026, "budget", "2026-05-21 10:30", "1", "new")
 
 _JPAGE_PLAN: list[tuple[str, str, int, str, str, str, str]] = [
+    ("演示市博物馆", "unit", 2026, "budget", "2026-03-20 10:00", "downfile", ""),
+    ("演示市社会福利院", "unit", 2026, "budget", "2026-03-18 10:00", "picture", ""),
+    ("演示市城市管理局", "department", 2026, "budget", "2026-03-16 10:00", "downfile", "withdrawn"),
+    ("演示市不动产登记中心", "unit", 2026, "budget", "2026-03-14 10:00", "picture", ""),
+    ("演示市住房公积金管理中心", "unit", 2026, "budget", "2026-03-11 10:00", "downfile", "split"),
     ("演示市应急管理局", "department", 2026, "budget", "2026-03-10 10:00", "downfile", ""),
     ("演示市司法局", "department", 2026, "budget", "2026-03-09 10:00", "picture", ""),
+    ("演示市财政国库支付中心", "unit", 2026, "budget", "2026-03-07 10:00", "picture", ""),
+    ("演示市机关事务服务中心", "unit", 2026, "budget", "2026-03-04 10:00", "downfile", ""),
     ("演示市财政局", "", 2026, "procurement_intent", "2026-02-20 09:00", "", "noise"),
     ("演示市科学技术局", "department", 2026, "budget", "2026-02-18 10:00", "downfile", "split"),
     ("演示市教育考试院", "unit", 2026, "budget", "2026-02-16 15:00", "picture", ""),
@@ -384,34 +405,27 @@ _JPAGE_PLAN: list[tuple[str, str, int, str, str, str, str]] = [
         "",
     ),
     ("演示市统计局", "", 2024, "statistics", "2025-04-10 09:00", "picture", "noise"),
-    ("演示市博物馆", "unit", 2025, "budget", "2025-03-20 10:00", "downfile", ""),
-    ("演示市社会福利院", "unit", 2025, "budget", "2025-03-18 10:00", "picture", ""),
-    ("演示市城市管理局", "department", 2025, "budget", "2025-03-16 10:00", "downfile", "withdrawn"),
-    ("演示市不动产登记中心", "unit", 2025, "budget", "2025-03-14 10:00", "picture", ""),
     ("演示市财政局", "", 2025, "procurement_result", "2025-03-13 16:00", "downfile", "noise"),
-    ("演示市住房公积金管理中心", "unit", 2025, "budget", "2025-03-11 10:00", "downfile", "split"),
-    ("演示市财政国库支付中心", "unit", 2025, "budget", "2025-03-07 10:00", "picture", ""),
-    ("演示市机关事务服务中心", "unit", 2025, "budget", "2025-03-04 10:00", "downfile", ""),
     ("演示市人民政府办公室", "", 2025, "circular", "2025-01-20 17:00", "", "noise"),
-    ("演示市第一中学", "unit", 2024, "budget", "2024-03-22 10:00", "picture", ""),
-    ("演示市农业技术推广中心", "unit", 2024, "budget", "2024-03-19 10:00", "downfile", ""),
-    ("演示市水文水资源勘测中心", "unit", 2024, "budget", "2024-03-15 10:00", "picture", ""),
-    ("演示市林业局", "department", 2023, "final_account", "2024-08-27 10:00", "downfile", ""),
     ("演示市教育局", "", 2024, "teacher_ad", "2024-05-10 09:00", "picture", "noise"),
-    ("演示市体育局", "department", 2024, "budget", "2024-03-12 10:00", "downfile", ""),
+    ("演示市林业局", "department", 2022, "final_account", "2023-08-27 10:00", "downfile", ""),
+    ("演示市第一中学", "unit", 2023, "budget", "2023-03-22 10:00", "picture", ""),
+    ("演示市农业技术推广中心", "unit", 2023, "budget", "2023-03-19 10:00", "downfile", ""),
+    ("演示市水文水资源勘测中心", "unit", 2023, "budget", "2023-03-15 10:00", "picture", ""),
+    ("演示市体育局", "department", 2023, "budget", "2023-03-12 10:00", "downfile", ""),
     ("演示市档案馆", "department", 2019, "budget", "2019-03-01 10:00", "picture", "noise"),
 ]
 
 _SPA_PLAN: list[tuple[str, str, int, str, str]] = [
     ("演示市公安局", "department", 2026, "budget", "2026-04-03 10:00"),
+    ("演示市粮食和物资储备局", "department", 2026, "budget", "2026-04-03 09:00"),
     ("演示市工业和信息化局", "department", 2026, "budget", "2026-04-02 10:00"),
+    ("演示市外事办公室", "department", 2026, "budget", "2026-04-02 09:30"),
     ("演示市民族宗教事务局", "department", 2026, "budget", "2026-04-02 09:00"),
+    ("演示市乡村振兴局", "department", 2026, "budget", "2026-04-02 08:30"),
     ("演示市信访局", "department", 2026, "budget", "2026-04-01 10:00"),
     ("演示市人民防空办公室", "department", 2026, "budget", "2026-04-01 09:00"),
     ("演示市档案馆", "unit", 2026, "budget", "2026-03-31 10:00"),
-    ("演示市粮食和物资储备局", "department", 2025, "budget", "2025-04-03 10:00"),
-    ("演示市外事办公室", "department", 2025, "budget", "2025-04-02 10:00"),
-    ("演示市乡村振兴局", "department", 2025, "budget", "2025-04-02 09:00"),
     ("演示市公安局", "department", 2025, "budget", "2025-04-01 10:00"),
     ("演示市工业和信息化局", "department", 2025, "budget", "2025-04-01 09:00"),
     ("演示市档案馆", "unit", 2025, "budget", "2025-03-31 10:00"),
@@ -668,6 +682,7 @@ def _not_found_body() -> bytes:
 
 
 NOT_FOUND = _not_found_body()
+UNAVAILABLE = _page("服务暂不可用", "<h1>503</h1><p>系统维护中，请稍后访问。</p>").encode()
 
 _NOT_PDF_BODY = _page(
     "文件不存在",
@@ -1041,7 +1056,9 @@ def _build_spa(items: list[_Item], resources: dict[str, Resource]) -> None:
 
 
 def build_site(state: str = "initial") -> Site:
-    """The demo portal in ``state`` ("initial", or "revised": the portal a day later).
+    """The demo portal in ``state``: "initial"; "revised", the portal a day later; "empty",
+    the revised portal whose TRS list shows no entries (its pages still there); "down",
+    the revised portal answering 503 to everything.
 
     Example:
 
@@ -1051,7 +1068,8 @@ def build_site(state: str = "initial") -> Site:
     """
     if state not in STATES:
         raise ValueError(f"state must be one of {STATES}, not {state!r}")
-    plan = _plan(state)
+    content = "initial" if state == "initial" else "revised"
+    plan = _plan(content)
     resources: dict[str, Resource] = {
         "/": Resource(_home(), HTML, SITE_EPOCH),
         "/robots.txt": Resource(_ROBOTS, "text/plain; charset=utf-8", SITE_EPOCH),
@@ -1073,7 +1091,7 @@ def build_site(state: str = "initial") -> Site:
     downloads: dict[str, str] = {}
     changes = _build_trs(plan["trs"], resources)
     records, jpage_updated = _build_jpage(plan["jpage"], resources, downloads)
-    if state == "revised":
+    if content == "revised":
         jpage_updated = REVISED_AT
         withdrawn = next(k for k, row in enumerate(_JPAGE_PLAN) if row[6] == "withdrawn")
         changes["withdrawn_disclosure"] = _jpage_path(withdrawn)
@@ -1085,6 +1103,11 @@ def build_site(state: str = "initial") -> Site:
             _jpage_xml(chunk, len(records), PER_PAGE), "text/xml; charset=UTF-8", jpage_updated
         )
     _build_spa(plan["spa"], resources)
+    if state == "empty":  # the TRS list comes back blank, one page of nothing
+        for path in [p for p in resources if p.startswith(f"{TRS_DIR}/index")]:
+            del resources[path]
+        day = datetime.combine(DAYS["empty"], datetime.min.time(), CST)
+        resources[SECTIONS["trs"]] = Resource(_trs_list([], 0, 1, 0), HTML, day)
 
     expected: list[ExpectedDisclosure] = []
     noise: list[str] = []
@@ -1116,6 +1139,7 @@ def build_site(state: str = "initial") -> Site:
         expected=expected,
         noise=noise,
         changes=changes if state == "revised" else {},
+        down=state == "down",
         _jpage_records=records,
         _jpage_updated=jpage_updated,
         _downloads=downloads,

@@ -104,3 +104,21 @@ def clean_unit_name(name: str | None) -> tuple[str | None, str | None]:
     if name.count("（") > name.count("）"):  # a parenthesis left open by a cut
         name = name[: name.rindex("（")].strip(_STRAY)
     return (name or None), marker
+
+
+_BARE_LEVEL = re.compile(r"(?:机关)?本级$")
+
+
+def unit_key(name: str | None) -> str | None:
+    """The unit a name stands for, whatever scope or correction it is written with:
+    ``某市教育局（本级）``, ``某市教育局及所属单位``, ``某市教育局（更正）`` and
+    ``某市教育局`` are one unit. The key the publication calendar groups by (before the
+    archive's alias table maps other spellings onto it)."""
+    if not name:
+        return None
+    text = _CORRECTION.sub("", normalize(name)).replace(" ", "")
+    text = _UNIT_SCOPE_SUFFIX.sub("", text)
+    cleaned, _ = clean_unit_name(text)
+    if cleaned:
+        cleaned = _BARE_LEVEL.sub("", cleaned) or cleaned
+    return cleaned or None

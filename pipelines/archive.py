@@ -25,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from dataclasses import asdict
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -33,7 +35,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 
+from archive.calendar import today_in_china
 from archive.extraction import ExtractionPool, Limits
+from archive.health import Thresholds
 from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
 from archive.store import Store
 from archive.totals import extracted, extractor_version, file_context, store_totals
@@ -126,7 +130,12 @@ class ArchivePipeline:
             )
         elif isinstance(item, PortalSeen):
             self.store.upsert_portal(
-                item.portal_id, item.name, item.region, item.base_url, item.sections
+                item.portal_id,
+                item.name,
+                item.region,
+                item.base_url,
+                item.sections,
+                deadlines=asdict(item.deadlines),
             )
         return item
 
@@ -246,6 +255,16 @@ class ArchivePipeline:
     async def close_spider(self) -> None:
         await self._drain()
         self.store.close_sections(self.crawl)
+        given = self.crawler.settings.get("CALENDAR_AS_OF")
+        as_of = date.fromisoformat(str(given)) if given else today_in_china()
+        self.store.refresh_calendar(as_of, self.crawl)
+        settings = self.crawler.settings
+        self.store.refresh_monitors(
+            Thresholds(
+                empty_crawls=settings.getint("MONITOR_EMPTY_CRAWLS"),
+                block_share=settings.getfloat("MONITOR_BLOCK_SHARE"),
+            )
+        )
 
     async def _drain(self) -> None:
         if self.pool is None:

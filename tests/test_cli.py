@@ -210,7 +210,7 @@ def test_docs_check_and_write(tmp_path):
     assert CliRunner().invoke(docs.main, ["--write", str(readme)]).exit_code == 0
     text = readme.read_text("utf-8")
     assert "stale" not in text and "### budget-archive portal serve" in text
-    assert "| 3 | the crawl ran" in text
+    assert "| 3 | the crawl failed" in text and "| 5 | the crawl finished but some portals" in text
     assert CliRunner().invoke(docs.main, ["--check", str(readme)]).exit_code == 0
 
 

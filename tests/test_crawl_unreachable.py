@@ -9,6 +9,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from budget_archive.errors import EXIT_PORTALS_FAILED
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,7 +41,7 @@ def test_an_unreachable_portal_is_one_line(tmp_path):
     done = subprocess.run(
         [*cmd, "--portals", str(portals)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
-    assert done.returncode == 3, done.stderr[-2000:]
+    assert done.returncode == EXIT_PORTALS_FAILED, done.stderr[-2000:]
     lines = [line for line in done.stderr.splitlines() if "unreachable" in line]
     assert lines[0].startswith("portal gone unreachable: connection_refused at ")
     assert lines[1].endswith(": unreachable portal(s): gone") and len(lines) == 2

@@ -240,7 +240,7 @@ def test_expected_disclosures(initial):
         initial.expected
     )
     assert {e.doc_type for e in initial.expected} == {"budget", "final_account"}
-    assert {e.year for e in initial.expected} == {2023, 2024, 2025, 2026}
+    assert {e.year for e in initial.expected} == {2022, 2023, 2024, 2025, 2026}
     for e in initial.expected:
         assert initial.resolve(e.path) is not None, e.path
         suffix = "决算" if e.doc_type == "final_account" else "预算"

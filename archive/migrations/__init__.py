@@ -23,6 +23,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_sections", "archive.migrations.m0004_sections"),
     ("0005_fixity", "archive.migrations.m0005_fixity"),
     ("0006_changes", "archive.migrations.m0006_changes"),
+    ("0007_watch", "archive.migrations.m0007_watch"),
 ]
 
 

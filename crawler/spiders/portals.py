@@ -153,6 +153,7 @@ class PortalsSpider(Spider):
                     {"id": s.id, "name": s.name, "family": s.family, "url": s.url}
                     for s in portal.sections
                 ],
+                deadlines=portal.deadlines,
             )
             for section in portal.sections:
                 # Known pages first: a page that is gone (404/410) is a withdrawal.
