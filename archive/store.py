@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive import calendar, health, notifications, revisions
+from archive import calendar, health, notifications, revisions, revisit
 from archive.filestore import FileStore
 from archive.lock import CrawlLock
 from archive.migrations import migrate
@@ -272,6 +272,24 @@ class Store:
 
     # -- what a crawl needs to know, as data ----------------------------------------------
 
+    def revisit_plan(
+        self, policy: revisit.Policy, day: date
+    ) -> tuple[revisit.Pages, revisit.Pages]:
+        """(pages due for a visit, known pages not due), {portal: {section: [url, …]}}: the
+        revisit policy (archive/revisit.py) as of the crawl's day."""
+        return revisit.plan(self.conn, policy, day)
+
+    def record_listed(self, crawl_id: int, url: str) -> bool:
+        """A known page seen in its list and not fetched (not due): seen by this crawl.
+        False when it is no active disclosure."""
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                "update disclosures set last_seen = ?, last_crawl_id = ?"
+                " where url = ? and status = 'active'",
+                [utcnow(), crawl_id, url],
+            )
+        return cursor.rowcount > 0
+
     def revisit_pages(self) -> dict[str, dict[str, list[str]]]:
         """The active disclosure pages, {portal: {section: [url, …]}}: a recrawl revisits
         each of them (a page that is gone is a withdrawal)."""
@@ -309,9 +327,18 @@ class Store:
 
     # -- observations ---------------------------------------------------------------------
 
-    def record_page(self, crawl_id: int, portal_id: str, section: str, seen: PageSeen) -> int:
-        """Record a disclosure page as seen now; return its id."""
+    def record_page(
+        self,
+        crawl_id: int,
+        portal_id: str,
+        section: str,
+        seen: PageSeen,
+        visited_on: date | None = None,
+    ) -> int:
+        """Record a disclosure page as fetched now (on the crawl's day `visited_on`, by
+        default today in China); return its id."""
         now = utcnow()
+        day = (visited_on or calendar.today_in_china()).isoformat()
         with self.db.atomic():
             found = self._known(seen.url)
             known = found[1] if found else None
@@ -341,6 +368,9 @@ class Store:
                         now,
                     )
             self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
+            self.conn.execute(
+                "update disclosures set last_visited = ? where id = ?", [day, disclosure_id]
+            )
         return disclosure_id
 
     def revised_from(self, crawl_id: int, disclosure_id: int) -> list[tuple[str, str]]:

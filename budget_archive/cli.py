@@ -68,8 +68,17 @@ AS_OF_OPTION = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Judge the publication calendar's deadlines as of this day (YYYY-MM-DD; default:"
-    " today in China; the demo: its portal's day).",
+    help="The day the crawl stands for (YYYY-MM-DD; default: today in China; the demo: its"
+    " portal's day): deadlines are judged, and revisits scheduled, as of it.",
+)
+REVISIT_OPTION = click.option(
+    "--revisit",
+    type=click.Choice(["due", "all"]),
+    default="due",
+    show_default=True,
+    help="Known pages to fetch again: those due by the revisit policy (new and recently"
+    " changed ones every crawl, quiet ones every few days, each at least every"
+    " REVISIT_MAX_DAYS; the rest only recognised in their lists), or all.",
 )
 PORT = click.IntRange(0, 65535)
 DEMO_PORTAL_PORT = 8737
@@ -204,6 +213,7 @@ def portals(portals_file: str | None, check: bool, catalog: bool, region: str | 
 )
 @EXTRACTION_OPTION
 @AS_OF_OPTION
+@REVISIT_OPTION
 @NOTIFY_OPTION
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log; -vv: DEBUG.")
 def crawl(
@@ -216,13 +226,14 @@ def crawl(
     limit: int | None,
     extraction: str,
     as_of: datetime | None,
+    revisit: str,
     notify_urls: tuple[str, ...],
     verbose: int,
 ) -> None:
     """Crawl configured portals (all when none is named) into the archive.
 
-    Repeated runs are incremental: known pages are revisited, unchanged files answer 304,
-    and what changed becomes events.
+    Repeated runs are incremental: known pages are revisited as the revisit policy makes
+    them due, unchanged files answer 304, and what changed becomes events.
 
     One crawl at a time per archive: a second one exits at once naming the first. A crawl
     that died (killed, power cut) is closed as interrupted by the next, which also removes
@@ -241,7 +252,7 @@ def crawl(
         portals_file = str(_catalog_portals(archive_dir, region, limit))
     _check_portal_ids(portal_ids, portals_file, demo_url)
     summary = _crawl(
-        portal_ids, archive_dir, portals_file, demo_url, verbose, extraction, _day(as_of)
+        portal_ids, archive_dir, portals_file, demo_url, verbose, extraction, _day(as_of), revisit
     )
     _notify(archive_dir, summary, notify_urls)
     _judge(summary)
@@ -364,6 +375,7 @@ def _crawl(
     verbose: int,
     extraction: str = "drain",
     as_of: date | None = None,
+    revisit: str = "due",
 ) -> CrawlSummary:
     from archive.calendar import missing_sentence, today_in_china
     from archive.health import flag_sentence
@@ -381,6 +393,7 @@ def _crawl(
             log_level=level,
             console=console,
             as_of=as_of,
+            revisit=revisit,
         )
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from exc

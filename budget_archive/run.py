@@ -137,6 +137,7 @@ def run_crawl(
     log_level: str = "WARNING",
     console: Console | None = None,
     as_of: date | None = None,
+    revisit: str | None = None,
 ) -> CrawlSummary:
     """Crawl the portals (all configured when none named) into the archive; blocks."""
     console = console or Console(stderr=True)
@@ -159,7 +160,8 @@ def run_crawl(
         DEMO_PORTAL_URL=demo_url,
         EXTRACTION=extraction,
         LOG_LEVEL=log_level,
-        CALENDAR_AS_OF=as_of.isoformat() if as_of else None,
+        CRAWL_DAY=as_of.isoformat() if as_of else None,
+        REVISIT=revisit,
     )
     process = CrawlerProcess(settings)
     progress = _Progress()

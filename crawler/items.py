@@ -13,6 +13,7 @@ item, so a wrong type fails loudly in the tests).
 | `PageGone` | a known disclosure page answered 404 / 410 |
 | `SectionSummary` | a section's list pages are all read |
 | `Skipped` | a list entry or page is not a wanted disclosure |
+| `Listed` | a list shows a known page the revisit policy does not make due (not fetched) |
 | `Redirected` | a page was reached through redirects (files: `FileOutcome.redirects`) |
 
 `Disclosure.file_urls` feeds Scrapy's FilesPipeline; `Disclosure.files` is filled by it
@@ -58,6 +59,16 @@ class Deadlines:
     budget_approved: str | None = None  # "MM-DD"
     final_account_approved: str | None = None  # "MM-DD", of the year after
     approvals: list[Approval] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Listed:
+    """A known disclosure page seen in its section's list and not fetched: the revisit
+    policy did not make it due this crawl (it is still there, so not withdrawn)."""
+
+    portal_id: str
+    section: str
+    url: str
 
 
 @dataclass(kw_only=True)
@@ -176,6 +187,7 @@ ITEM_TYPES: tuple[type, ...] = (
     SectionSummary,
     Skipped,
     Redirected,
+    Listed,
 )
 
 

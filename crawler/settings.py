@@ -57,10 +57,18 @@ ARCHIVE_CRAWL_ID = None
 # ARCHIVE_MAX_FILE_SIZE: attachments larger than this are not downloaded (recorded as
 # `too_large`).
 ARCHIVE_MAX_FILE_SIZE = 200 * 1024 * 1024
-# REVISIT_PAGES ({portal: {section: [url, …]}}, known disclosure pages to revisit) and
-# FILE_VALIDATORS ({file url: {sha256, etag, last_modified, …}}, for conditional requests)
-# are set by the archive add-on from the archive (not here: an add-on's settings rank
-# below the project's).
+# REVISIT_PAGES ({portal: {section: [url, …]}}, known disclosure pages due for a visit),
+# LISTED_PAGES (the same, of known pages not due: recorded when their list shows them,
+# fetched only when it no longer does) and FILE_VALIDATORS ({file url: {sha256, etag,
+# last_modified, …}}, for conditional requests) are set by the archive add-on from the
+# archive (not here: an add-on's settings rank below the project's).
+# The revisit policy (archive/revisit.py): a page new or changed within REVISIT_HOT_DAYS
+# is revisited every crawl, a quieter one every few days, never less often than every
+# REVISIT_MAX_DAYS (so a revision under an old link is caught within that many days).
+# REVISIT = "all" revisits every known page (`crawl --revisit all`).
+REVISIT = "due"
+REVISIT_HOT_DAYS = 30
+REVISIT_MAX_DAYS = 7
 # EXTRACTION: key totals of each new PDF, read by worker processes beside the crawl:
 # "drain" (wait for the rest when downloads end), "later" (leave the rest for
 # `budget-archive reextract`) or "off".
@@ -72,10 +80,10 @@ EXTRACT_WORKERS = 0
 # worker is replaced and the crawl never waits on it longer. OCR of a scan needs ~0.5 GB.
 EXTRACT_MAX_MEMORY = 1024
 EXTRACT_TIME_LIMIT = 900
-# CALENDAR_AS_OF: the day (YYYY-MM-DD) the publication calendar judges deadlines on at the
-# end of the crawl; None: today in China. (The demo crawls its portal as of the portal's
-# own day.)
-CALENDAR_AS_OF = None
+# CRAWL_DAY: the day (YYYY-MM-DD) the crawl stands for; None: today in China. The
+# publication calendar judges deadlines, and the revisit policy schedules visits, as of it.
+# (The demo crawls its portal as of the portal's own day.)
+CRAWL_DAY = None
 # Monitors (the `monitors` table, `budget-archive status`, notifications): a section is
 # flagged `silent` once its list has given no disclosure for MONITOR_EMPTY_CRAWLS crawls
 # in a row, `blocked` once MONITOR_BLOCK_SHARE of its requests in a crawl met a block.

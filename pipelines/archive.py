@@ -26,7 +26,6 @@ import asyncio
 import logging
 from collections import deque
 from dataclasses import asdict
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -35,7 +34,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 
-from archive.calendar import today_in_china
 from archive.extraction import ExtractionPool, Limits
 from archive.health import Thresholds
 from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
@@ -45,6 +43,7 @@ from crawler.items import (
     Disclosure,
     FetchProblem,
     Hop,
+    Listed,
     PageGone,
     PortalSeen,
     Redirected,
@@ -52,6 +51,7 @@ from crawler.items import (
     Skipped,
     check,
 )
+from pipelines.addon import crawl_day
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class ArchivePipeline:
             raise NotConfigured(f"EXTRACTION must be one of {EXTRACTION_MODES}")
         self.pool: ExtractionPool | None = None
         self.version = ""
+        self.day = crawl_day(settings)  # the day the crawl stands for
         self.extracted: set[str] = set()
         self.waiting: deque[tuple[str, str]] = deque()  # (sha256, path) not yet submitted
         self.running: set[asyncio.Future[Any]] = set()
@@ -128,6 +129,8 @@ class ArchivePipeline:
             self.store.record_skipped(
                 self.crawl, item.portal_id, item.section, item.url, item.title, item.reason
             )
+        elif isinstance(item, Listed):
+            self.store.record_listed(self.crawl, item.url)
         elif isinstance(item, PortalSeen):
             self.store.upsert_portal(
                 item.portal_id,
@@ -166,7 +169,7 @@ class ArchivePipeline:
                 )
         facts = {name: getattr(item, name) for name in PAGE_FIELDS}
         disclosure_id = self.store.record_page(
-            self.crawl, item.portal_id, item.section, PageSeen(item.url, facts, files)
+            self.crawl, item.portal_id, item.section, PageSeen(item.url, facts, files), self.day
         )
         for f in item.files:
             if f.sha256 and f.kind == "pdf" and f.path:
@@ -255,9 +258,7 @@ class ArchivePipeline:
     async def close_spider(self) -> None:
         await self._drain()
         self.store.close_sections(self.crawl)
-        given = self.crawler.settings.get("CALENDAR_AS_OF")
-        as_of = date.fromisoformat(str(given)) if given else today_in_china()
-        self.store.refresh_calendar(as_of, self.crawl)
+        self.store.refresh_calendar(crawl_day(self.crawler.settings), self.crawl)
         settings = self.crawler.settings
         self.store.refresh_monitors(
             Thresholds(

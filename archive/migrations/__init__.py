@@ -24,6 +24,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_fixity", "archive.migrations.m0005_fixity"),
     ("0006_changes", "archive.migrations.m0006_changes"),
     ("0007_watch", "archive.migrations.m0007_watch"),
+    ("0008_revisits", "archive.migrations.m0008_revisits"),
 ]
 
 

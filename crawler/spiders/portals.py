@@ -6,14 +6,17 @@ knows (how its list pages are walked) is its walker in `crawler/families/`.
 
 Spiders only yield items (`crawler/items.py`) and requests; they never touch the archive.
 What they need to know of it comes as data in the settings (see `crawler/settings.py`):
-`REVISIT_PAGES`, the disclosure pages already known, revisited every crawl.
+`REVISIT_PAGES`, the known disclosure pages due for a visit (the archive's revisit
+policy), revisited first, and `LISTED_PAGES`, those not due: when a list shows one it is
+a `Listed` item, not a request; one its section's complete list no longer shows is
+revisited at the section's end (a withdrawal, or a page moved).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
+from w3lib.url import safe_url_string
 
 from crawler.attachments import Attachment, looks_like_document
 from crawler.dates import invalid_date, parse_date
@@ -31,6 +35,7 @@ from crawler.items import (
     AttachmentLink,
     Disclosure,
     FetchProblem,
+    Listed,
     PageGone,
     PortalSeen,
     Redirected,
@@ -93,6 +98,9 @@ class _SectionWalk:
     given_up: int = 0  # list requests dropped: too many of the section's list pages failed
     detected: Detection | None = None  # family = "auto": what the entry page showed
     walker: str | None = None  # … and the walker that took the section on
+    # known pages not due for a visit (LISTED_PAGES), and those its lists showed
+    not_due: set[str] = field(default_factory=set)
+    listed_known: set[str] = field(default_factory=set)
 
 
 #: Where scrapy-playwright takes over downloads (only requests with meta["playwright"]
@@ -143,6 +151,7 @@ class PortalsSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         # read now: add-ons (the archive's among them) apply after the spider is made
         revisit: dict[str, dict[str, list[str]]] = self.crawler.settings.getdict("REVISIT_PAGES")
+        not_due: dict[str, dict[str, list[str]]] = self.crawler.settings.getdict("LISTED_PAGES")
         for portal in self.portals.values():
             yield PortalSeen(
                 portal_id=portal.id,
@@ -156,7 +165,9 @@ class PortalsSpider(Spider):
                 deadlines=portal.deadlines,
             )
             for section in portal.sections:
-                # Known pages first: a page that is gone (404/410) is a withdrawal.
+                meta = self.context_meta(portal, section)
+                self._walk(meta).not_due = set(not_due.get(portal.id, {}).get(section.id, []))
+                # Known pages due first: a page that is gone (404/410) is a withdrawal.
                 for url in revisit.get(portal.id, {}).get(section.id, []):
                     yield self.detail_request(url, portal, section, known=True)
                 for request in self.walkers[section.family].start(portal, section):
@@ -313,7 +324,11 @@ class PortalsSpider(Spider):
         walk.pending -= 1
         if walk.pending == 0 and not walk.done:
             walk.done = True
-            _, section = self.section_for(meta)
+            portal, section = self.section_for(meta)
+            if walk.pages and not walk.failures and not walk.capped and not walk.given_up:
+                # the whole list was read: a known page it no longer shows is visited now
+                for url in sorted(walk.not_due - walk.listed_known):
+                    yield self.detail_request(url, portal, section, known=True)
             yield SectionSummary(
                 portal_id=meta["portal_id"],
                 section=section.id,
@@ -365,7 +380,7 @@ class PortalsSpider(Spider):
         portal: Portal,
         section: Section,
         files: list[Attachment] | None = None,
-    ) -> Request | Disclosure | Skipped:
+    ) -> Request | Disclosure | Skipped | Listed:
         """What to do with a list entry: fetch its detail page; or, when the entry links a
         document directly, a disclosure whose one attachment is that file; or, when its
         title says it is not wanted, a record of that. `files`: attachments the list
@@ -376,6 +391,9 @@ class PortalsSpider(Spider):
         scheme = urlsplit(url).scheme
         if scheme not in ("http", "https"):  # only the web: never file://, data:, ftp://
             return self.skipped(url[:300], title, f"not a web link ({scheme}:)", portal, section)
+        known = self.not_due(response.meta, url)
+        if known:
+            return known
         reason = self.skip_reason(title, classify_title(title), section, from_list=True)
         if reason:
             return self.skipped(url, title, reason, portal, section)
@@ -388,6 +406,17 @@ class PortalsSpider(Spider):
             request.meta["list_files"] = [(a.url, a.name) for a in files]
         return request
 
+    def not_due(self, meta: dict[str, Any], url: str) -> Listed | None:
+        """A `Listed` record when `url` is a known page not due for a visit."""
+        walk = self._walk(meta)
+        if url not in walk.not_due:
+            url = safe_url_string(url)  # as a request (and the archive) writes it
+            if url not in walk.not_due:
+                return None
+        walk.listed_known.add(url)
+        self.crawler.stats.inc_value("budget/listed_not_due")
+        return Listed(portal_id=meta["portal_id"], section=meta["section_id"], url=url)
+
     def listed_with_files(
         self,
         response: Response,
@@ -397,10 +426,13 @@ class PortalsSpider(Spider):
         portal: Portal,
         section: Section,
         attachments: list[Attachment],
-    ) -> Disclosure | Skipped:
+    ) -> Disclosure | Skipped | Listed:
         """A list entry whose files the list (a platform's API) names itself: the
         disclosure at once, no detail page fetched."""
         self._walk(response.meta).entries += 1
+        known = self.not_due(response.meta, url)
+        if known:
+            return known
         facts = classify_title(title)
         reason = self.skip_reason(title, facts, section)
         if reason:
@@ -431,7 +463,7 @@ class PortalsSpider(Spider):
 
     def document_item(
         self, url: str, title: str, date: str | None, portal: Portal, section: Section
-    ) -> Disclosure | Skipped:
+    ) -> Disclosure | Skipped | Listed:
         """A disclosure that is a document itself (a list entry linking its PDF): its one
         attachment is that file."""
         facts = classify_title(title)
