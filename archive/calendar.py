@@ -277,20 +277,11 @@ def missing_sentence(row: dict[str, Any]) -> str:
     )
 
 
-def refresh(
-    conn: sqlite3.Connection, as_of: date, crawl_id: int | None, now: str
+def record_missing(
+    conn: sqlite3.Connection, rows: list[dict[str, Any]], crawl_id: int | None, now: str
 ) -> list[dict[str, Any]]:
-    """Rebuild `calendar` as of a date (inside a transaction); record a `missing` event
-    for each document newly found missing; return the missing rows."""
-    rows = build(conn, as_of)
-    conn.execute("delete from calendar")
-    if rows:
-        columns = list(rows[0])
-        conn.executemany(
-            f"insert into calendar ({', '.join(columns)})"
-            f" values ({', '.join('?' for _ in columns)})",
-            [[r[c] for c in columns] for r in rows],
-        )
+    """Record a `missing` event for each of the calendar's documents newly found missing
+    (inside a transaction); return the missing rows."""
     missing = [r for r in rows if r["status"] == "missing"]
     told = {
         tuple(json.loads(d)[k] for k in ("unit", "year", "doc_type")) + (p,)

@@ -83,20 +83,6 @@ def build(conn: sqlite3.Connection, limits: Thresholds) -> list[dict[str, Any]]:
     return out
 
 
-def refresh(conn: sqlite3.Connection, limits: Thresholds) -> list[dict[str, Any]]:
-    """Rebuild `monitors` (inside a transaction); return its rows."""
-    rows = build(conn, limits)
-    conn.execute("delete from monitors")
-    if rows:
-        columns = list(rows[0])
-        conn.executemany(
-            f"insert into monitors ({', '.join(columns)})"
-            f" values ({', '.join('?' for _ in columns)})",
-            [[r[c] for c in columns] for r in rows],
-        )
-    return rows
-
-
 def flag_sentence(row: dict[str, Any]) -> str:
     """`demo/trs: silent, unreachable — no disclosure from its list for 2 crawls in a row; …`"""
     return f"{row['portal_id']}/{row['section']}: {row['flags']} — {row['detail']}"

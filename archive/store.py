@@ -163,12 +163,21 @@ class Store:
         """Rebuild the publication calendar as of a date; record newly missing documents
         as events; return the missing rows."""
         with self.db.atomic():
-            return calendar.refresh(self.conn, as_of, crawl_id, utcnow())
+            rows = calendar.build(self.conn, as_of)
+            self._replace("calendar", rows)
+            return calendar.record_missing(self.conn, rows, crawl_id, utcnow())
+
+    def _replace(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """A derived table's rows, all of them anew (inside a transaction)."""
+        self.db.table(table).delete_where()
+        self.db.table(table).insert_all(rows)
 
     def refresh_monitors(self, limits: health.Thresholds) -> list[dict[str, Any]]:
         """Rebuild the per-section monitors from every crawl's section outcomes."""
         with self.db.atomic():
-            return health.refresh(self.conn, limits)
+            rows = health.build(self.conn, limits)
+            self._replace("monitors", rows)
+            return rows
 
     def monitors(self, flagged_only: bool = False) -> list[dict[str, Any]]:
         return self.rows(
