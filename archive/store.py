@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive import calendar, health, notifications, revisions, revisit
+from archive import calendar, health, notifications, revisions, revisit, search
 from archive.filestore import FileStore
 from archive.lock import CrawlLock
 from archive.migrations import migrate
@@ -379,6 +379,9 @@ class Store:
             self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
             self.conn.execute(
                 "update disclosures set last_visited = ? where id = ?", [day, disclosure_id]
+            )
+            search.index_disclosure(
+                self.conn, disclosure_id, outcome.facts.get("title"), outcome.facts.get("unit_name")
             )
         return disclosure_id
 

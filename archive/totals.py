@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from archive.search import record_page_texts
 from archive.store import Store, utcnow
 from extract.fields import AMOUNT_FIELDS, TEXT_FIELDS
 
@@ -34,7 +35,8 @@ def extract_file(path: str, context: Mapping[str, Any] | None = None) -> dict[st
         from extract.document import extract_pdf
 
         told = Context.from_json(dict(context)) if context else None
-        return dict(extract_pdf(Path(path), told).to_json())
+        extraction = extract_pdf(Path(path), told)
+        return {**extraction.to_json(), "page_texts": extraction.page_texts}
     except Exception as exc:  # noqa: BLE001 - any failure is a recorded result
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
 
@@ -147,6 +149,8 @@ _TOTALS_COLUMNS = (
 def store_totals(store: Store, sha256: str, result: Mapping[str, Any], version: str) -> bool:
     """Record one extraction of a file by an extractor version. False when a successful
     one of that version is already recorded (it stays)."""
+    texts = result.get("page_texts")
+    result = {k: v for k, v in result.items() if k != "page_texts"}  # not in `result`
     error = result.get("error")
     checks = _check_rows(result.get("checks"))
     row: dict[str, Any] = {
@@ -171,7 +175,11 @@ def store_totals(store: Store, sha256: str, result: Mapping[str, Any], version: 
             "select status from totals where sha256 = ? and extractor_version = ?", key
         ).fetchone()
         if previous is not None and previous[0] == "ok":
-            return False  # a failed extraction of this version gives way to a new attempt
+            # a failed extraction of this version gives way to a new attempt; a file read
+            # before its pages were indexed gets them now
+            if isinstance(texts, list) and not _indexed(conn, sha256):
+                record_page_texts(conn, sha256, [str(t) for t in texts])
+            return False
         conn.execute(
             f"insert or replace into totals ({', '.join(_TOTALS_COLUMNS)})"
             f" values ({', '.join('?' for _ in _TOTALS_COLUMNS)})",
@@ -194,7 +202,14 @@ def store_totals(store: Store, sha256: str, result: Mapping[str, Any], version: 
             " values (?, ?, ?, ?, ?)",
             [(*key, *c) for c in checks],
         )
+        if isinstance(texts, list) and not error:
+            record_page_texts(conn, sha256, [str(t) for t in texts])
     return True
+
+
+def _indexed(conn: Any, sha256: str) -> bool:
+    found = conn.execute("select 1 from page_texts where sha256 = ? limit 1", [sha256])
+    return found.fetchone() is not None
 
 
 def _bool(value: Any) -> int | None:

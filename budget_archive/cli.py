@@ -762,6 +762,39 @@ def status(archive_dir: Path, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("term")
+@ARCHIVE_OPTION
+@click.option("--unit", default=None, help="Only disclosures whose unit name contains this.")
+@click.option("--year", type=int, default=None, help="Only disclosures of this budget year.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most N.")
+def search(term: str, archive_dir: Path, unit: str | None, year: int | None, limit: int) -> None:
+    """Find TERM in the archive: disclosure titles and unit names, and the text of every
+    page of every stored PDF. Chinese terms of any length (三公, 医保, 三公经费) and mixed
+    ones (2024年) are found; several words must all match.
+
+    Example: budget-archive search 三公经费 --unit 教育局 --year 2026
+    """
+    from archive.search import search as find
+
+    store = _open_archive(archive_dir)
+    try:
+        hits = find(store.conn, term, unit=unit, year=year, limit=limit)
+    finally:
+        store.close()
+    out = Console(soft_wrap=True)
+    if not hits:
+        out.print(f"no match for {term}", markup=False, highlight=False)
+        return
+    for hit in hits:
+        where = f"p.{hit.page}: {hit.snippet}" if hit.page else "(title or unit)"
+        out.print(
+            f"{hit.unit or '?'} {hit.year or ''} {hit.title} — {where}\n  {hit.link}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@cli.command()
 @click.argument("alias")
 @click.argument("unit")
 @ARCHIVE_OPTION

@@ -96,6 +96,8 @@ class Extraction:
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     title: str = ""
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (extract.ocr)
+    # each page's text as read (the archive's full-text search); not in to_json()
+    page_texts: list[str] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,7 +127,12 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
     # scans and table images, read by OCR (usually none: then this costs milliseconds)
     scanned = ocr_document(Path(path), pages)
     if not text_layer and not scanned:
-        bare = Extraction(pages=len(pages), text_layer=False, is_budget_disclosure=False)
+        bare = Extraction(
+            pages=len(pages),
+            text_layer=False,
+            is_budget_disclosure=False,
+            page_texts=[p.text for p in pages],
+        )
         _fill_from_context(bare, context)
         return bare
     meta = read_meta(pages)
@@ -143,6 +150,7 @@ def extract_pdf(path: Path, context: Context | None = None) -> Extraction:
         title=meta.title,
         evidence=told,
         ocr_pages=sorted(scanned),
+        page_texts=[p.text for p in pages],
     )
     final = meta.doc_type == "final_account"
     plan = {

@@ -25,6 +25,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0006_changes", "archive.migrations.m0006_changes"),
     ("0007_watch", "archive.migrations.m0007_watch"),
     ("0008_revisits", "archive.migrations.m0008_revisits"),
+    ("0009_search", "archive.migrations.m0009_search"),
 ]
 
 
