@@ -161,8 +161,27 @@ def _cut_search(query_string: bytes) -> bytes:
 
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)  # UTF-8 escapes
     return urlencode(
-        [(k, (fts_query(v) or v) if k.startswith("_search") else v) for k, v in pairs]
+        [
+            # a value with quotes is a query already cut (Datasette's own next-page links)
+            (k, (fts_query(v) or v) if k.startswith("_search") and '"' not in v else v)
+            for k, v in pairs
+        ]
     ).encode("ascii")
+
+
+@hookimpl
+def extra_body_script(table: str | None, database: str | None, datasette: Datasette) -> str | None:
+    """The search box shows what was typed (三公经费), not the query it was cut into."""
+    if database != DATABASE or table not in SEARCHED_TABLES or datasette not in _OUR_INSTANCES:
+        return None
+    return (
+        "(function(){var box=document.getElementById('_search');"
+        "var typed=new URLSearchParams(location.search).get('_search');"
+        "if(!box||!typed||typed.indexOf('\"')>=0){return;}box.value=typed;"
+        "document.querySelectorAll('h3').forEach(function(h){"
+        "h.textContent=h.textContent.replace(/search matches[\\s\\S]*/,"
+        "'search matches \\u201c'+typed+'\\u201d');});})();"
+    )
 
 
 @hookimpl
@@ -175,6 +194,8 @@ def render_cell(
     """
     if database != DATABASE or datasette not in _OUR_INSTANCES:
         return None
+    if column == "tokens" and table in ("page_texts", "disclosure_search"):
+        return Markup('<span title="the text as the search index cuts it">…</span>')
     if isinstance(value, str) and value.startswith("files/") and column.endswith("path"):
         href = datasette.urls.path(quote(value))
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')

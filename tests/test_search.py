@@ -132,3 +132,6 @@ def test_datasettes_search_box_finds_two_character_terms(archive):
     assert rows("/archive/disclosures.json", "教育") == []
     html = asyncio.run(ds.client.get("/archive/page_texts", params={"_search": "医保"}))
     assert html.status_code == 200 and "医保" in html.text
+    # the index's pairs are not shown; the box is given back what was typed
+    assert 'title="the text as the search index cuts it">…</span>' in html.text
+    assert "location.search).get('_search')" in html.text
