@@ -28,7 +28,11 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import parse_metadata, tilde_encode
+from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
+
+from archive.cells import AMOUNT_COLUMNS, JSON_COLUMNS, amount_cell, json_cell
+from archive.downloads import download
 
 DATABASE = "archive"
 PLUGIN_NAME = "budget-archive"
@@ -169,24 +173,58 @@ def _cut_search(query_string: bytes) -> bytes:
     ).encode("ascii")
 
 
+#: Every page of ours: the long list of column descriptions folded (a click opens it),
+#: titles given room, amounts aligned, opened JSON scrolled inside its cell.
+_PAGE_SCRIPT = (
+    "(function(){var css=document.createElement('style');css.textContent="
+    "'td.col-title,td.col-unit_name,td.col-unit{min-width:12em}'"
+    "+'span.amount{display:block;text-align:right;font-variant-numeric:tabular-nums}'"
+    "+'td details pre{max-height:24em;max-width:48em;overflow:auto;font-size:0.85em}';"
+    "document.head.appendChild(css);"
+    "document.querySelectorAll('dl.column-descriptions').forEach(function(dl){"
+    "var d=document.createElement('details'),sm=document.createElement('summary');"
+    "sm.textContent='What each column means';d.appendChild(sm);"
+    "dl.parentNode.insertBefore(d,dl);d.appendChild(dl);});})();"
+)
+#: The searched tables: the box shows what was typed (三公经费), not the query it was cut
+#: into, and so does the heading.
+_SEARCH_SCRIPT = (
+    "(function(){var box=document.getElementById('_search');"
+    "var typed=new URLSearchParams(location.search).get('_search');"
+    "if(!box||!typed||typed.indexOf('\"')>=0){return;}box.value=typed;"
+    "document.querySelectorAll('h3').forEach(function(h){"
+    "h.textContent=h.textContent.replace(/search matches[\\s\\S]*/,"
+    "'search matches \\u201c'+typed+'\\u201d');});})();"
+)
+
+
 @hookimpl
 def extra_body_script(table: str | None, database: str | None, datasette: Datasette) -> str | None:
-    """The search box shows what was typed (三公经费), not the query it was cut into."""
-    if database != DATABASE or table not in SEARCHED_TABLES or datasette not in _OUR_INSTANCES:
+    if datasette not in _OUR_INSTANCES:
         return None
-    return (
-        "(function(){var box=document.getElementById('_search');"
-        "var typed=new URLSearchParams(location.search).get('_search');"
-        "if(!box||!typed||typed.indexOf('\"')>=0){return;}box.value=typed;"
-        "document.querySelectorAll('h3').forEach(function(h){"
-        "h.textContent=h.textContent.replace(/search matches[\\s\\S]*/,"
-        "'search matches \\u201c'+typed+'\\u201d');});})();"
-    )
+    if database == DATABASE and table in SEARCHED_TABLES:
+        return _PAGE_SCRIPT + _SEARCH_SCRIPT
+    return _PAGE_SCRIPT
+
+
+#: a stored file under a readable name (archive/downloads.py)
+DOWNLOAD_ROUTE = r"^/-/download/(?P<sha256>[0-9a-f]{64})$"
+
+
+@hookimpl
+def register_routes(datasette: Datasette) -> list[tuple[str, Any]]:
+    async def view(request: Any, datasette: Datasette) -> Any:
+        files = dict(datasette.static_mounts).get("files")
+        if files is None or datasette not in _OUR_INSTANCES:
+            raise NotFound("no stored files here")
+        return await download(request, datasette.get_database(DATABASE), Path(files).parent)
+
+    return [(DOWNLOAD_ROUTE, view)]
 
 
 @hookimpl
 def render_cell(
-    value: Any, column: str, table: str | None, database: str, datasette: Datasette
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Markup | None:
     """Link stored-file paths to the file, SHA-256s to their `files` row, ids to rows.
 
@@ -194,10 +232,21 @@ def render_cell(
     """
     if database != DATABASE or datasette not in _OUR_INSTANCES:
         return None
+    if table == "page_texts" and column == "page" and isinstance(value, int):
+        # the archived file, opened at that page
+        sha = row["sha256"]
+        sha = sha.get("value") if isinstance(sha, dict) else sha  # a foreign key, expanded
+        href = datasette.urls.path(f"/-/download/{sha}") + f"#page={value}"
+        return Markup('<a href="{}">{}</a>').format(href, value)
     if column == "tokens" and table in ("page_texts", "disclosure_search"):
         return Markup('<span title="the text as the search index cuts it">…</span>')
+    if (table, column) in JSON_COLUMNS:
+        return json_cell(value)
+    if (table, column) in AMOUNT_COLUMNS:
+        return amount_cell(value)
     if isinstance(value, str) and value.startswith("files/") and column.endswith("path"):
-        href = datasette.urls.path(quote(value))
+        digest = _SHA256.search(value)
+        href = datasette.urls.path(f"/-/download/{digest.group(0)}" if digest else quote(value))
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     if isinstance(value, str) and "sha256" in column:
         digests = value.split()

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -481,9 +482,10 @@ def test_the_database_is_not_served_as_a_file(ds: Datasette) -> None:
 def test_paths_and_digests_are_links(ds: Datasette, archive: tuple[Path, dict]) -> None:
     files = archive[1]
     text = get(ds, f"/{DATABASE}/files").text
-    assert f'<a href="/{files["new"].path}">{files["new"].path}</a>' in text
+    new = f"/-/download/{files['new'].sha256}"  # the file under a readable name
+    assert f'<a href="{new}">{files["new"].path}</a>' in text
     text = get(ds, f"/{DATABASE}/revised_files").text
-    assert f'href="/{files["old"].path}"' in text
+    assert f'href="/-/download/{files["old"].sha256}"' in text
     assert f'href="/{DATABASE}/files/{files["old"].sha256}"' in text
     assert f'href="/{DATABASE}/disclosures/1"' in text
     text = get(ds, f"/{DATABASE}/events").text
@@ -494,7 +496,24 @@ def test_other_datasette_instances_are_left_alone(archive: tuple[Path, dict]) ->
     datasette_app(archive[0])  # registers the plugin
     plain = Datasette(files=[str(archive[0] / "archive.db")])
     text = asyncio.run(plain.client.get(f"/{DATABASE}/files")).text
-    assert 'href="/files/' not in text
+    assert 'href="/files/' not in text and 'href="/-/download/' not in text
+    assert asyncio.run(plain.client.get("/-/download/" + "0" * 64)).status_code == 404
+
+
+def test_a_stored_file_downloads_under_a_readable_name(
+    ds: Datasette, archive: tuple[Path, dict]
+) -> None:
+    root, files = archive
+    stored = files["new"]
+    response = get(ds, f"/-/download/{stored.sha256}")
+    assert response.status_code == 200
+    assert response.content == (root / stored.path).read_bytes()
+    assert response.headers["content-type"] == "application/pdf"
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('inline; filename="') and "filename*=UTF-8''" in disposition
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert name.endswith(".pdf") and "_" in name and stored.sha256[:12] not in name
+    assert get(ds, "/-/download/" + "0" * 64).status_code == 404
 
 
 # -- read-only --------------------------------------------------------------------------------
