@@ -28,15 +28,17 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import parse_metadata, tilde_encode
-from datasette.utils.asgi import NotFound
+from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from archive.cells import AMOUNT_COLUMNS, JSON_COLUMNS, amount_cell, json_cell
+from archive.disclosure_page import context as disclosure_context
 from archive.downloads import download
 
 DATABASE = "archive"
 PLUGIN_NAME = "budget-archive"
 SOURCE_TREE = Path(__file__).resolve().parent.parent
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # the disclosure page
 SETTINGS = {"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500}
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -90,6 +92,7 @@ def datasette_app(archive_dir: Path, metadata: Path | None = None) -> Datasette:
         files=[str(db_path)],
         metadata=load_metadata(metadata),
         static_mounts=[("files", str(archive_dir / "files"))],
+        template_dir=str(TEMPLATES),
         settings=SETTINGS,
         cors=False,
     )
@@ -209,6 +212,8 @@ def extra_body_script(table: str | None, database: str | None, datasette: Datase
 
 #: a stored file under a readable name (archive/downloads.py)
 DOWNLOAD_ROUTE = r"^/-/download/(?P<sha256>[0-9a-f]{64})$"
+#: one page per disclosure (archive/disclosure_page.py)
+DISCLOSURE_ROUTE = r"^/-/disclosure/(?P<id>[0-9]+)(\.(?P<format>json))?$"
 
 
 @hookimpl
@@ -219,7 +224,20 @@ def register_routes(datasette: Datasette) -> list[tuple[str, Any]]:
             raise NotFound("no stored files here")
         return await download(request, datasette.get_database(DATABASE), Path(files).parent)
 
-    return [(DOWNLOAD_ROUTE, view)]
+    async def disclosure(request: Any, datasette: Datasette) -> Any:
+        if datasette not in _OUR_INSTANCES:
+            raise NotFound("no disclosures here")
+        found = await disclosure_context(
+            datasette.get_database(DATABASE), int(request.url_vars["id"])
+        )
+        if found is None:
+            raise NotFound(f"no disclosure {request.url_vars['id']}")
+        if request.url_vars.get("format") == "json":
+            return Response.json(found, default=str)
+        html = await datasette.render_template("disclosure.html", found, request=request)
+        return Response.html(html)
+
+    return [(DOWNLOAD_ROUTE, view), (DISCLOSURE_ROUTE, disclosure)]
 
 
 @hookimpl
@@ -257,6 +275,15 @@ def render_cell(
                 )
                 for d in digests
             )
+    if column == "disclosure_id" and isinstance(value, int | dict):  # its own page
+        number, label = (value["value"], value["label"]) if isinstance(value, dict) else (value, "")
+        href = datasette.urls.path(f"/-/disclosure/{number}")
+        if label and label != number:  # an expanded foreign key: its title, and its id
+            return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, label, number)
+        return Markup('<a href="{}">{}</a>').format(href, number)
+    if table == "disclosures" and column == "title" and isinstance(value, str):
+        href = datasette.urls.path(f"/-/disclosure/{row['id']}")
+        return Markup('<a href="{}">{}</a>').format(href, value)
     if table is None and column in _ROW_COLUMNS and isinstance(value, int | str) and value != "":
         href = datasette.urls.row(DATABASE, _ROW_COLUMNS[column], tilde_encode(str(value)))
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')

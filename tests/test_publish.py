@@ -487,7 +487,7 @@ def test_paths_and_digests_are_links(ds: Datasette, archive: tuple[Path, dict]) 
     text = get(ds, f"/{DATABASE}/revised_files").text
     assert f'href="/-/download/{files["old"].sha256}"' in text
     assert f'href="/{DATABASE}/files/{files["old"].sha256}"' in text
-    assert f'href="/{DATABASE}/disclosures/1"' in text
+    assert 'href="/-/disclosure/1"' in text  # its own page
     text = get(ds, f"/{DATABASE}/events").text
     assert f'href="/{DATABASE}/files/{files["new"].sha256}"' in text
 
