@@ -795,6 +795,47 @@ def search(term: str, archive_dir: Path, unit: str | None, year: int | None, lim
 
 
 @cli.command()
+@ARCHIVE_OPTION
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (CSV in UTF-8 with a BOM, so spreadsheets read the Chinese);"
+    " default: standard output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="CSV with a header row, or one JSON object a line.",
+)
+@click.option("--year", type=int, default=None, help="Only disclosures of this budget year.")
+def export(archive_dir: Path, out: Path | None, fmt: str, year: int | None) -> None:
+    """The key totals for spreadsheets: one row per disclosure (unit, year, type, title,
+    date, URL), each figure a column in 万元. Where a disclosure's files give different
+    values for a figure the cell is empty and `conflicts` names it.
+
+    Example: budget-archive export --archive ./archive --out totals.csv
+    """
+    import sys
+
+    from archive.export import write
+
+    store = _open_archive(archive_dir)
+    try:
+        if out is None:
+            count = write(store.conn, sys.stdout, fmt, year)
+        else:
+            with out.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
+                count = write(store.conn, f, fmt, year)
+    finally:
+        store.close()
+    console.print(f"{count} disclosure(s)" + (f" written to {out}" if out else ""))
+
+
+@cli.command()
 @click.argument("alias")
 @click.argument("unit")
 @ARCHIVE_OPTION
