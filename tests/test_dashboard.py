@@ -5,21 +5,15 @@ Datasette; rendered by headless Chromium (Vega-Lite drawing its charts offline).
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from archive.publish import datasette_app, load_metadata
 from archive.store import Store
 from archive.totals import store_totals
-from crawler.browser import chromium_launch_options
+from tests.browsing import browsing, needs_chromium
 
 CHARTS = load_metadata()["plugins"]["datasette-dashboards"]["archive"]["charts"]
 
@@ -88,43 +82,17 @@ def test_published_by_month(archive):
         assert chart["title"] in page.text
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.mark.skipif(
-    not (shutil.which("chromium") or os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE")),
-    reason="needs Chromium",
-)
+@needs_chromium
 @pytest.mark.browser
 def test_the_dashboard_draws_its_charts_in_chromium(archive, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(datasette_app(archive).app(), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(**chromium_launch_options())
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/-/dashboards/archive?unit=%E7%94%B2%E5%B1%80")
-            page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=15_000)
-            page.wait_for_timeout(500)
-            drawn = page.locator(".vega-embed svg, .vega-embed canvas").count()
-            assert drawn >= 2, f"{drawn} charts drawn"
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            assert wide <= 1280, f"{wide}px of layout in a 1280px window"
-            page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-            assert (tmp_path / "dashboard.png").stat().st_size > 20_000
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with browsing(archive) as (url, browser):
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{url}/-/dashboards/archive?unit=%E7%94%B2%E5%B1%80")
+        page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=15_000)
+        page.wait_for_timeout(500)
+        drawn = page.locator(".vega-embed svg, .vega-embed canvas").count()
+        assert drawn >= 2, f"{drawn} charts drawn"
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 1280, f"{wide}px of layout in a 1280px window"
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        assert (tmp_path / "dashboard.png").stat().st_size > 20_000

@@ -5,23 +5,17 @@ headless Chromium (through Playwright) to check it fits the window."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from archive.publish import datasette_app
 from archive.search import index_text
 from archive.store import Store
 from archive.totals import extract_file, extractor_version, store_totals
-from crawler.browser import chromium_launch_options
 from demo_portal.render import load_seeds, make_variant, render_pdf
+from tests.browsing import browsing, needs_chromium
 
 TITLE = "演示市医疗保障局2026年部门预算"
 
@@ -108,42 +102,16 @@ def test_tables_link_to_the_page(archive):
     assert 'href="/-/disclosure/1"' in asyncio.run(ds.client.get("/archive/events")).text
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.mark.skipif(
-    not (shutil.which("chromium") or os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE")),
-    reason="needs Chromium",
-)
+@needs_chromium
 @pytest.mark.browser
 def test_the_page_fits_the_window_in_chromium(archive, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(datasette_app(archive).app(), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(**chromium_launch_options())
-            for width in (1280, 420):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(f"http://127.0.0.1:{port}/-/disclosure/1")
-                assert page.locator("h1").inner_text() == TITLE
-                assert page.locator("td.amount").count() >= 5
-                wide = page.evaluate("document.documentElement.scrollWidth")
-                assert wide <= width, f"{wide}px of layout in a {width}px window"
-                page.screenshot(path=str(tmp_path / f"disclosure-{width}.png"), full_page=True)
-                assert (tmp_path / f"disclosure-{width}.png").stat().st_size > 10_000
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with browsing(archive) as (url, browser):
+        for width in (1280, 420):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{url}/-/disclosure/1")
+            assert page.locator("h1").inner_text() == TITLE
+            assert page.locator("td.amount").count() >= 5
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{wide}px of layout in a {width}px window"
+            page.screenshot(path=str(tmp_path / f"disclosure-{width}.png"), full_page=True)
+            assert (tmp_path / f"disclosure-{width}.png").stat().st_size > 10_000
