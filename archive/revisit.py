@@ -56,14 +56,21 @@ def plan(conn: sqlite3.Connection, policy: Policy, day: date) -> tuple[Pages, Pa
     of the active disclosures."""
     due: Pages = {}
     rest: Pages = {}
-    rows = conn.execute(
-        f"""select d.portal_id, d.section, d.url, d.parent_id, d.first_seen, d.last_visited,
-                  (select max(e.time) from events e where e.disclosure_id = d.id
-                     and e.type in ({", ".join("?" for _ in CHANGES)})) as changed
-           from disclosures d where d.status = 'active' order by d.id""",
-        CHANGES,
+    # one pass over the events (a subquery per page would scan them once per page)
+    changed_at = dict(
+        conn.execute(
+            f"""select disclosure_id, max(time) from events
+                where type in ({", ".join("?" for _ in CHANGES)}) and disclosure_id is not null
+                group by disclosure_id""",
+            CHANGES,
+        ).fetchall()
     )
-    for portal_id, section, url, parent_id, first_seen, last_visited, changed in rows:
+    rows = conn.execute(
+        """select d.id, d.portal_id, d.section, d.url, d.parent_id, d.first_seen, d.last_visited
+           from disclosures d where d.status = 'active' order by d.id"""
+    )
+    for disclosure_id, portal_id, section, url, parent_id, first_seen, last_visited in rows:
+        changed = changed_at.get(disclosure_id)
         quiet_since = max(first_seen or "", changed or "")[:10]
         quiet = (day - date.fromisoformat(quiet_since)).days if quiet_since else 0
         since = (day - date.fromisoformat(last_visited[:10])).days if last_visited else None
