@@ -74,7 +74,10 @@ async def context(db: Database, disclosure_id: int) -> dict[str, Any] | None:
         sha = f.get("current_sha256")
         if not sha:
             continue
-        latest = await _rows(db, "select * from latest_totals where sha256 = ?", [sha])
+        # the newest extraction (as latest_totals, without its scan of every file)
+        latest = await _rows(
+            db, "select * from totals where sha256 = ? order by rowid desc limit 1", [sha]
+        )
         if not latest:
             continue
         t = latest[0]
@@ -118,6 +121,9 @@ async def context(db: Database, disclosure_id: int) -> dict[str, Any] | None:
         [disclosure_id],
     )
     for e in events:
+        e["sentences"] = []
+        if e["type"] != "revised":  # only a revision has figures that changed
+            continue
         e["sentences"] = [
             r["sentence"]
             for r in await _rows(
