@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from archive.sql import dicts
 from extract.titles import unit_key
 
 DEFAULT_WITHIN_DAYS = 40
@@ -164,17 +165,15 @@ def build(conn: sqlite3.Connection, as_of: date) -> list[dict[str, Any]]:
         ).fetchall()
     )
     slots: dict[tuple[str, str, int, str], Slot] = {}
-    cursor = conn.execute(
+    for row in dicts(
+        conn,
         """select id, portal_id, unit_name, year, doc_type, status, title, first_seen,
                   publish_date_shown, publish_date
            from disclosures
            where doc_type in ('budget', 'final_account') and year is not null
              and unit_name is not null
-           order by id"""
-    )
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values, strict=True))
+           order by id""",
+    ):
         unit = resolve(row["unit_name"])
         if not unit:
             continue

@@ -20,6 +20,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from archive.sql import dicts
+
 DEFAULT_EMPTY_CRAWLS = 2
 DEFAULT_BLOCK_SHARE = 0.2
 
@@ -33,16 +35,14 @@ class Thresholds:
 def build(conn: sqlite3.Connection, limits: Thresholds) -> list[dict[str, Any]]:
     """One row per portal and section ever crawled, newest state first."""
     history: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    cursor = conn.execute(
+    for row in dicts(
+        conn,
         """select s.crawl_id, s.portal_id, s.section, s.time, s.status, s.list_pages,
                   s.disclosures, s.blocked, s.errors
            from section_crawls s join crawls c on c.id = s.crawl_id
            where s.status is not null
-           order by s.portal_id, s.section, s.crawl_id desc"""
-    )
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values, strict=True))
+           order by s.portal_id, s.section, s.crawl_id desc""",
+    ):
         history.setdefault((row["portal_id"], row["section"]), []).append(row)
     out = []
     for (portal_id, section), crawls in sorted(history.items()):

@@ -20,11 +20,11 @@ import logging
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import apprise
 
 from archive.health import flag_sentence
+from archive.sql import dicts
 
 #: events listed per kind in one message (the rest counted)
 MAX_LISTED = 20
@@ -109,7 +109,7 @@ def compose(conn: sqlite3.Connection, crawl_id: int, key: str) -> Message | None
     followed = _follow_ups(conn, key)
     flags = [
         flag_sentence(r)
-        for r in _dicts(conn, "select * from monitors where flags is not null order by 1, 2")
+        for r in dicts(conn, "select * from monitors where flags is not null order by 1, 2")
     ]
     if not counts and not followed and not flags:
         return None
@@ -161,12 +161,6 @@ def _follow_ups(conn: sqlite3.Connection, key: str) -> list[tuple[int, list[str]
         if state != "pending":
             out.append((event_id, sentences or [f"event {event_id}: no key figure changed"]))
     return out
-
-
-def _dicts(conn: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def masked(url: str) -> str:

@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from archive.sql import dicts
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _PARTS = re.compile(rf"([{_HAN}]+)|([0-9a-z]+)")
@@ -122,7 +124,7 @@ def search(
         return []
     where, params = _filters(unit, year)
     hits: list[Hit] = []
-    for row in _dicts(
+    for row in dicts(
         conn,
         f"""select d.id, d.title, d.unit_name, d.year, d.url from disclosures d
             where d.id in (select rowid from disclosure_search_fts
@@ -131,7 +133,7 @@ def search(
         [match, *params, limit],
     ):
         hits.append(Hit(row["id"], row["title"], row["unit_name"], row["year"], row["url"]))
-    for row in _dicts(
+    for row in dicts(
         conn,
         f"""select d.id, d.title, d.unit_name, d.year, d.url, p.page, p.text,
                    (select a.url from attachments a where a.disclosure_id = d.id
@@ -169,9 +171,3 @@ def _filters(unit: str | None, year: int | None) -> tuple[str, list[Any]]:
         clauses.append("d.year = ?")
         params.append(year)
     return "".join(f" and {c}" for c in clauses), params
-
-
-def _dicts(conn: sqlite3.Connection, sql: str, params: Iterable[Any]) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

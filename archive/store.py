@@ -27,6 +27,7 @@ from archive.filestore import FileStore
 from archive.lock import CrawlLock
 from archive.migrations import migrate
 from archive.revisions import PAGE_FIELDS, FileSeen, KnownAttachment, KnownPage, Outcome, PageSeen
+from archive.sql import dicts
 
 # the facts of a page as stored: disclosures has parent_id, page_versions parent_url
 _FACT_COLUMNS = [f for f in PAGE_FIELDS if f != "parent_url"]
@@ -187,9 +188,8 @@ class Store:
         )
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(sql, list(params))
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        """The query's rows as dicts."""
+        return dicts(self.conn, sql, params)
 
     def missing(self) -> list[dict[str, Any]]:
         """The calendar's missing documents, most overdue first."""
@@ -568,12 +568,10 @@ class Store:
 
     def section_outcomes(self, crawl_id: int) -> list[dict[str, Any]]:
         """The crawl's rows of `section_crawls`, by portal and section."""
-        cursor = self.conn.execute(
+        return self.rows(
             "select * from section_crawls where crawl_id = ? order by portal_id, section",
             [crawl_id],
         )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def first_problem(self, crawl_id: int, portal_id: str) -> str | None:
         """The first fetch problem a crawl recorded for a portal, as one line."""
