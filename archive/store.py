@@ -8,7 +8,7 @@ versions and page history, with `status = 'withdrawn'`.
 
 The crawler never sees this: what a crawl needs to know of the archive (the pages to
 revisit, the validators of stored files) is handed to it as plain data
-(`revisit_pages()`, `file_validators()`).
+(`revisit_plan()`, `file_validators()`).
 """
 
 from __future__ import annotations
@@ -298,16 +298,6 @@ class Store:
                 [utcnow(), crawl_id, url],
             )
         return cursor.rowcount > 0
-
-    def revisit_pages(self) -> dict[str, dict[str, list[str]]]:
-        """The active disclosure pages, {portal: {section: [url, …]}}: a recrawl revisits
-        each of them (a page that is gone is a withdrawal)."""
-        pages: dict[str, dict[str, list[str]]] = {}
-        for portal_id, section, url in self.conn.execute(
-            "select portal_id, section, url from disclosures where status = 'active' order by id"
-        ):
-            pages.setdefault(portal_id, {}).setdefault(section, []).append(url)
-        return pages
 
     def file_validators(self) -> dict[str, dict[str, Any]]:
         """{file URL: the newest stored version fetched from it}: what a conditional

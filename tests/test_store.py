@@ -4,10 +4,12 @@ history and events, one transaction per observation, nothing lost."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
+from archive.revisit import Policy
 from archive.store import Store
 
 PAGE = "http://h/ys/t20250302_1.html"
@@ -103,6 +105,11 @@ def test_retitled_page_keeps_its_history(store):
     assert store.db["disclosures"].get(page_id)["title"].endswith("（更正）")
 
 
+def revisited(store: Store) -> dict:
+    """The pages a crawl that revisits every known page fetches again."""
+    return store.revisit_plan(Policy(everything=True), date(2026, 6, 1))[0]
+
+
 def test_withdrawn_page_takes_its_files_and_reappears(store):
     c1, c2, c3 = (store.start_crawl(["p"]) for _ in range(3))
     v1 = fetched(store, b"%PDF-1.4 v1")
@@ -110,7 +117,7 @@ def test_withdrawn_page_takes_its_files_and_reappears(store):
     assert store.record_gone(c2, "p", PAGE, 404)
     assert not store.record_gone(c2, "p", PAGE, 404)  # already withdrawn
     assert events(store, c2) == [("withdrawn", False, None, None)]
-    assert store.revisit_pages() == {}
+    assert revisited(store) == {}
     (att,) = store.db["attachments"].rows
     assert att["status"] == "withdrawn" and att["current_sha256"] == v1.sha256
     assert store.finish_crawl(c2)["disclosures_seen"] == 0
@@ -118,7 +125,7 @@ def test_withdrawn_page_takes_its_files_and_reappears(store):
     assert events(store, c3) == [("reappeared", False, None, None)]
     (att,) = store.db["attachments"].rows
     assert att["status"] == "active" and store.db["versions"].count == 1
-    assert store.revisit_pages() == {"p": {"s": [PAGE]}}
+    assert revisited(store) == {"p": {"s": [PAGE]}}
 
 
 def test_failed_then_fetched_is_published(store):
