@@ -34,12 +34,18 @@ from markupsafe import Markup, escape
 from archive.cells import AMOUNT_COLUMNS, JSON_COLUMNS, amount_cell, json_cell
 from archive.disclosure_page import context as disclosure_context
 from archive.downloads import download
+from archive.search import register_functions
 
 DATABASE = "archive"
 PLUGIN_NAME = "budget-archive"
 SOURCE_TREE = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the disclosure page
-SETTINGS = {"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500}
+MMAP_BYTES = 2**30  # of the database file read through memory mapping (prepare_connection)
+# Suggested facets are off: Datasette tries a `group by` on every column of every page
+# shown (50 ms each at most), which was most of a page's time on a large archive (a
+# `disclosures` page 790 → 155 ms at 100,000 rows). Each table's useful facets are in
+# metadata.json, their columns indexed; `?_facet=` still adds any other.
+SETTINGS = {"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500, "suggest_facets": False}
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Columns of query results that name a row of a table: linked to that row.
@@ -176,11 +182,41 @@ def _cut_search(query_string: bytes) -> bytes:
     ).encode("ascii")
 
 
+#: Filters on these columns of `disclosures` are narrowed by its search index first
+_INDEXED_CONTAINS = ("title__contains", "unit_name__contains")
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Datasette) -> Any:
+    """`title contains 医保` on `disclosures`: Datasette's LIKE stays (so the rows are
+    exactly those it gives), and the search index picks the candidates, so that the LIKE
+    and each facet read a few rows instead of all of them (0.7 s → ms at 100,000)."""
+    from datasette.filters import FilterArguments
+
+    from archive.search import contains_query
+
+    if database != DATABASE or table != "disclosures" or datasette not in _OUR_INSTANCES:
+        return None
+    clauses, params = [], {}
+    for key in _INDEXED_CONTAINS:
+        for n, value in enumerate(request.args.getlist(key)):
+            match = contains_query(value)
+            if match is not None:
+                name = f"_indexed_{key.split('__')[0]}_{n}"
+                clauses.append(
+                    "id in (select rowid from disclosure_search_fts"
+                    f" where disclosure_search_fts match :{name})"
+                )
+                params[name] = match
+    return FilterArguments(clauses, params) if clauses else None
+
+
 #: Every page of ours: the long list of column descriptions folded (a click opens it),
 #: titles given room, amounts aligned, opened JSON scrolled inside its cell.
 _PAGE_SCRIPT = (
     "(function(){var css=document.createElement('style');css.textContent="
     "'td.col-title,td.col-unit_name,td.col-unit{min-width:12em}'"
+    "+'th small.column-name{font-weight:normal;color:#666}'"
     "+'span.amount{display:block;text-align:right;font-variant-numeric:tabular-nums}'"
     "+'td details pre{max-height:24em;max-width:48em;overflow:auto;font-size:0.85em}';"
     "document.head.appendChild(css);"
@@ -208,6 +244,31 @@ def extra_body_script(table: str | None, database: str | None, datasette: Datase
     if database == DATABASE and table in SEARCHED_TABLES:
         return _PAGE_SCRIPT + _SEARCH_SCRIPT
     return _PAGE_SCRIPT
+
+
+@hookimpl
+def prepare_connection(conn: Any, database: str, datasette: Datasette) -> None:
+    """search_query() and search_snippet() for the canned `search` query; the file read
+    through memory mapping (pages shared with the OS cache instead of copied per read:
+    a search counting 170,000 matching pages 200 → 120 ms). Read-only: safe."""
+    if database == DATABASE and datasette in _OUR_INSTANCES:
+        register_functions(conn)
+        conn.execute(f"pragma mmap_size = {MMAP_BYTES}")
+
+
+@hookimpl
+def extra_template_vars(table: str | None, datasette: Datasette) -> dict[str, Any]:
+    """`column_labels` for templates/_table.html: each column's Chinese label, from
+    metadata.json (`column_labels`, and `table_column_labels` for one table's own)."""
+    if datasette not in _OUR_INSTANCES:
+        return {}
+    return {"column_labels": column_labels(datasette.plugin_config(PLUGIN_NAME) or {}, table)}
+
+
+def column_labels(config: dict[str, Any], table: str | None) -> dict[str, str]:
+    """The labels of a table's columns under the plugin's configuration."""
+    own = (config.get("table_column_labels") or {}).get(table or "") or {}
+    return {**(config.get("column_labels") or {}), **own}
 
 
 #: a stored file under a readable name (archive/downloads.py)
@@ -250,8 +311,10 @@ def render_cell(
     """
     if database != DATABASE or datasette not in _OUR_INSTANCES:
         return None
-    if table == "page_texts" and column == "page" and isinstance(value, int):
-        # the archived file, opened at that page
+    if column == "page" and table in (None, "page_texts") and isinstance(value, int):
+        # the archived file, opened at that page (page_texts, the `search` query)
+        if "sha256" not in row.keys():  # noqa: SIM118 - `in` a sqlite3.Row looks at values
+            return None
         sha = row["sha256"]
         sha = sha.get("value") if isinstance(sha, dict) else sha  # a foreign key, expanded
         href = datasette.urls.path(f"/-/download/{sha}") + f"#page={value}"

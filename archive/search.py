@@ -75,12 +75,55 @@ def snippet(text: str, query: str, width: int = 40) -> str:
     return ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")
 
 
+_ALL_HAN = re.compile(rf"[{_HAN}]{{2,}}")
+
+
+def contains_query(value: str) -> str | None:
+    """The FTS5 query that finds every text containing `value` — and some more — when
+    `value` is two or more Han characters and nothing else (its pairs, in order, are in
+    the index wherever it occurs); None otherwise (a lone character, or letters and digits,
+    which the index holds as whole words, may sit inside a longer token)."""
+    folded = unicodedata.normalize("NFKC", value or "").strip()
+    return fts_query(folded) if _ALL_HAN.fullmatch(folded) else None
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """`search_query(text)` (the FTS5 query `fts_query` makes; a query that matches nothing
+    when there is nothing to search for), `search_snippet(text, query)` and
+    `contains_query(text)` in SQL, for Datasette's canned queries."""
+    conn.create_function(
+        "search_query", 1, lambda q: fts_query(q or "") or '""', deterministic=True
+    )
+    conn.create_function(
+        "search_snippet", 2, lambda text, q: snippet(text or "", q or "", 60), deterministic=True
+    )
+    conn.create_function("contains_query", 1, contains_query, deterministic=True)
+
+
 def index_disclosure(conn: sqlite3.Connection, disclosure_id: int, *texts: str | None) -> None:
     """(Re)index a disclosure's title and unit name (inside a transaction)."""
     conn.execute(
         "insert or replace into disclosure_search (id, tokens) values (?, ?)",
         [disclosure_id, index_text(" ".join(t for t in texts if t))],
     )
+
+
+def index_unindexed(conn: sqlite3.Connection) -> int:
+    """Index the disclosures that have no search row (written by hand or by other tools:
+    the crawl indexes its own). Returns how many. Cheap when there are none: two counts.
+    Filters narrowed by the index (title contains …) rely on every disclosure having one."""
+    (pages,) = conn.execute("select count(*) from disclosures").fetchone()
+    (indexed,) = conn.execute("select count(*) from disclosure_search").fetchone()
+    if pages == indexed:
+        return 0
+    missing = conn.execute(
+        """select d.id, d.title, d.unit_name from disclosures d
+           where not exists (select 1 from disclosure_search s where s.id = d.id)"""
+    ).fetchall()
+    with conn:
+        for disclosure_id, title, unit in missing:
+            index_disclosure(conn, disclosure_id, title, unit)
+    return len(missing)
 
 
 def record_page_texts(conn: sqlite3.Connection, sha256: str, texts: Sequence[str]) -> None:

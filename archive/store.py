@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive import calendar, health, notifications, revisions, revisit, search
+from archive import calendar, changes, health, notifications, revisions, revisit, search
 from archive.filestore import FileStore
 from archive.lock import CrawlLock
 from archive.migrations import migrate
@@ -50,6 +50,7 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
         migrate(self.db)
+        search.index_unindexed(self.conn)  # e.g. disclosures written by hand
         self.files = FileStore(self.root)
         self.lock = CrawlLock(self.root)
         self.interrupted: list[int] = []  # crawls a dead process left running (start_crawl)
@@ -377,7 +378,7 @@ class Store:
 
     def revised_from(self, crawl_id: int, disclosure_id: int) -> list[tuple[str, str]]:
         """(sha256, path) of the stored PDFs that this crawl's revisions of a disclosure
-        replaced: their figures are compared with the new ones (the `changes` view)."""
+        replaced: their figures are compared with the new ones (the `changes` table)."""
         return [
             (sha, path)
             for sha, path in self.conn.execute(
@@ -788,7 +789,7 @@ class Store:
                 if event.changes
                 else None
             )
-            self.conn.execute(
+            inserted = self.conn.execute(
                 """insert or ignore into events (time, crawl_id, type, portal_id, disclosure_id,
                        attachment_id, old_sha256, new_sha256, note, details,
                        related_disclosure_id, related_attachment_id)
@@ -808,6 +809,9 @@ class Store:
                     related_attachment,
                 ],
             )
+            if event.type == "revised" and inserted.rowcount and inserted.lastrowid:
+                # both files already read (e.g. content seen before): its figures now
+                changes.refresh(self.conn, event_ids=[inserted.lastrowid])
 
     def _problem(
         self,

@@ -2,7 +2,7 @@
 extractor version).
 
 Each file is extracted once per extractor version. A new version adds its rows beside the
-old ones (`latest_totals` is the newest of each file); nothing is deleted. Only a failed
+old ones (`latest` marks the newest of each file, which `latest_totals` shows); nothing is deleted. Only a failed
 extraction (`status = 'error'`) may be replaced by a later one of the same version.
 `extract_file()` runs in a worker process (a broken PDF must not take the crawl down), so
 it returns plain data and never raises.
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from archive import changes
 from archive.search import record_page_texts
 from archive.store import Store, utcnow
 from extract.fields import AMOUNT_FIELDS, TEXT_FIELDS
@@ -180,11 +181,13 @@ def store_totals(store: Store, sha256: str, result: Mapping[str, Any], version: 
             if isinstance(texts, list) and not _indexed(conn, sha256):
                 record_page_texts(conn, sha256, [str(t) for t in texts])
             return False
-        conn.execute(
+        inserted = conn.execute(
             f"insert or replace into totals ({', '.join(_TOTALS_COLUMNS)})"
             f" values ({', '.join('?' for _ in _TOTALS_COLUMNS)})",
             [row[c] for c in _TOTALS_COLUMNS],
-        )
+        ).lastrowid
+        # the newest extraction of the file is the one `latest_totals` shows
+        conn.execute("update totals set latest = (rowid = ?) where sha256 = ?", [inserted, sha256])
         by_function = result.get("by_function") or {}
         if isinstance(by_function, Mapping):
             conn.executemany(
@@ -204,6 +207,7 @@ def store_totals(store: Store, sha256: str, result: Mapping[str, Any], version: 
         )
         if isinstance(texts, list) and not error:
             record_page_texts(conn, sha256, [str(t) for t in texts])
+        changes.refresh(conn, sha256=sha256)  # a revision of (or to) this file, now comparable
     return True
 
 

@@ -451,7 +451,9 @@ def serve(archive_dir: Path, host: str, port: int) -> None:
         raise OperatorError(f"no archive at {archive_dir} (run `budget-archive crawl`)")
     check_port(host, port, what="Datasette", port_option="--port")
     from archive.publish import serve as serve_archive
+    from archive.store import Store
 
+    Store(archive_dir).close()  # an archive written by older code is migrated first
     serve_archive(archive_dir, host=host, port=port)
 
 

@@ -135,3 +135,44 @@ def test_datasettes_search_box_finds_two_character_terms(archive):
     # the index's pairs are not shown; the box is given back what was typed
     assert 'title="the text as the search index cuts it">…</span>' in html.text
     assert "location.search).get('_search')" in html.text
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_the_search_query_gives_pages_snippets_and_links(archive, term):
+    """The canned `search` query: each page with the term once, a snippet showing it,
+    and the page number linking to the stored PDF at that page."""
+    root, pages = archive
+    ds = datasette_app(root)
+    expected = {n for n, text in enumerate(pages, 1) if squeezed(term) in squeezed(text)}
+    response = asyncio.run(
+        ds.client.get("/archive/search.json", params={"q": term, "_shape": "objects"})
+    )
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert {r["page"] for r in rows} == expected
+    assert len(rows) == len(expected)
+    for row in rows:
+        assert row["unit"] == "演示市医疗保障局" and row["disclosure_id"] == 1
+        assert squeezed(term) in squeezed(row["snippet"])
+    html = asyncio.run(ds.client.get("/archive/search", params={"q": term})).text
+    page = min(expected)
+    assert f'href="/-/download/{"a" * 64}#page={page}">{page}</a>' in html
+
+
+def test_the_search_query_narrows_and_starts_empty(archive):
+    root, _ = archive
+    ds = datasette_app(root)
+
+    def count(**params: str) -> int:
+        params = {"q": "", "unit": "", "year": "", **params, "_shape": "objects"}
+        response = asyncio.run(ds.client.get("/archive/search.json", params=params))
+        assert response.status_code == 200, response.text
+        return len(response.json()["rows"])
+
+    assert count() == 0  # nothing asked, nothing listed
+    assert count(q="“”") == 0  # punctuation only
+    assert count(q="医保") > 0
+    assert count(q="医保", year="2026") == count(q="医保")
+    assert count(q="医保", year="2025") == 0
+    assert count(q="医保", unit="医疗保障") == count(q="医保")
+    assert count(q="医保", unit="教育") == 0

@@ -25,6 +25,7 @@ import pytest
 from archive.health import Thresholds
 from archive.publish import datasette_app
 from archive.store import Store
+from archive.totals import store_totals
 from extract.titles import unit_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -294,13 +295,8 @@ def test_a_pending_revision_is_told_and_its_diff_follows(tmp_path):
     store.finish_crawl(crawl)
     with Receiver() as rx:
         store.notify(crawl, [rx.url + "/w"])
-        for sha, total in (("a" * 64, 100.0), ("b" * 64, 101.5)):
-            store.conn.execute(
-                "insert into totals (sha256, extractor_version, status, expenditure_total)"
-                " values (?, '9', 'ok', ?)",
-                [sha, total],
-            )
-        store.conn.commit()
+        for sha, total in (("a" * 64, 100.0), ("b" * 64, 101.5)):  # both read now
+            store_totals(store, sha, {"expenditure_total": total}, "9")
         later = store.start_crawl(["p"])
         store.finish_crawl(later)
         store.notify(later, [rx.url + "/w"])

@@ -26,6 +26,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0007_watch", "archive.migrations.m0007_watch"),
     ("0008_revisits", "archive.migrations.m0008_revisits"),
     ("0009_search", "archive.migrations.m0009_search"),
+    ("0010_browse", "archive.migrations.m0010_browse"),
 ]
 
 
