@@ -36,6 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from archive import changes  # noqa: E402
 from archive.calendar import today_in_china  # noqa: E402
 from archive.health import Thresholds  # noqa: E402
 from archive.publish import datasette_app, load_metadata  # noqa: E402
@@ -194,27 +195,45 @@ def build(root: Path, n: int, pages: int, rng: random.Random) -> None:
                 project_expenditure=round(spent * 0.6, 2),
                 three_public_total=round(spent / 300, 2),
             )
-            totals.append(
-                {
-                    "sha256": sha,
-                    "extractor_version": "4",
-                    "extracted_at": f"{day}T03:00:00Z",
-                    "status": "ok",
-                    "text_layer": 1,
-                    "is_budget_disclosure": 1,
-                    "pages": pages,
-                    "year": year,
-                    "unit_name": unit,
-                    "doc_type": "final_account" if final else "budget",
-                    "scope": "department",
-                    "amount_unit": "万元",
-                    "checks_failed": i % 3 == 0,
-                    "result": json.dumps(
-                        {"unit_name": unit, "year": year, **row}, ensure_ascii=False
-                    ),
-                    **row,
-                }
-            )
+            figures = {
+                "sha256": sha,
+                "extractor_version": "4",
+                "extracted_at": f"{day}T03:00:00Z",
+                "status": "ok",
+                "text_layer": 1,
+                "is_budget_disclosure": 1,
+                "pages": pages,
+                "year": year,
+                "unit_name": unit,
+                "doc_type": "final_account" if final else "budget",
+                "scope": "department",
+                "amount_unit": "万元",
+                "checks_failed": i % 3 == 0,
+                "result": json.dumps({"unit_name": unit, "year": year, **row}, ensure_ascii=False),
+                **row,
+                "latest": 1,
+            }
+            totals.append(figures)
+            if i % 40 == 0:  # revised in place: the file before, its figures, the event
+                old = "f" + sha[1:]
+                files.append({**files[-1], "sha256": old, "path": f"files/{old[:2]}/{old}.pdf"})
+                versions.append({**versions[-1], "sha256": old, "last_seen": f"{day}T02:00:00Z"})
+                before = round(spent - 1.5 - i % 7, 2)
+                totals.append(
+                    {**figures, "sha256": old, "expenditure_total": before, "revenue_total": before}
+                )
+                events.append(
+                    {
+                        "time": f"{day}T02:00:00Z",
+                        "crawl_id": 1,
+                        "type": "revised",
+                        "portal_id": portal,
+                        "disclosure_id": i,
+                        "attachment_id": i,
+                        "old_sha256": old,
+                        "new_sha256": sha,
+                    }
+                )
             evidence.append(
                 {
                     "sha256": sha,
@@ -277,21 +296,66 @@ def build(root: Path, n: int, pages: int, rng: random.Random) -> None:
                     "status": "ok",
                 }
             )
+    history(db, portals, rng)
+    revised = [eid for (eid,) in store.conn.execute("select id from events where type = 'revised'")]
+    with db.atomic():
+        changes.refresh(store.conn, event_ids=revised)
     store.refresh_calendar(today_in_china(), 1)
     store.refresh_monitors(Thresholds())
     store.db.execute("analyze")
     store.close()
 
 
-def urls() -> list[tuple[str, dict[str, str], int]]:
+def history(db: Any, portals: list[str], rng: random.Random, crawls: int = 365) -> None:
+    """A year of daily crawls: each portal's sections per crawl, links skipped as not
+    budgets, fetch problems and redirects, as a long-running archive gathers them."""
+    with db.atomic():
+        for c in range(2, crawls + 1):
+            day = f"2026-{1 + (c - 2) * 12 // crawls:02d}-{1 + c % 28:02d}"
+            db["crawls"].insert(
+                {"id": c, "started_at": f"{day}T02:00:00Z", "finished_at": f"{day}T05:00:00Z",
+                 "status": "finished", "portals": json.dumps(portals)},
+                replace=True,
+            )  # fmt: skip
+            db["section_crawls"].insert_all(
+                {"crawl_id": c, "portal_id": p, "section": "ys", "time": f"{day}T03:00:00Z",
+                 "list_pages": 50, "list_failures": c % 11 == 0, "entries": 1000,
+                 "disclosures": 1000, "new": c % 3, "files": c % 3, "blocked": 0,
+                 "errors": c % 11 == 0, "status": "failing" if c % 11 == 0 else "ok",
+                 "family": "trs"}
+                for p in portals
+            )  # fmt: skip
+            db["skipped"].insert_all(
+                {"crawl_id": c, "portal_id": p, "section": "ys",
+                 "url": f"http://{p}.example/n/{c}-{k}.html", "title": f"关于{k}的通知",
+                 "reason": rng.choice(("not a budget disclosure", "year out of range")),
+                 "time": f"{day}T03:00:00Z"}
+                for p in portals[:10] for k in range(5)
+            )  # fmt: skip
+            db["fetch_problems"].insert_all(
+                {"time": f"{day}T03:00:00Z", "crawl_id": c, "portal_id": p,
+                 "url": f"http://{p}.example/a/{c}.pdf",
+                 "kind": rng.choice(("http_404", "timeout", "not_pdf")), "detail": "bench"}
+                for p in portals[:5]
+            )  # fmt: skip
+
+
+def urls(unit: str) -> list[tuple[str, dict[str, str], int]]:
     metadata = load_metadata()["databases"]["archive"]
     out: list[tuple[str, dict[str, str], int]] = []
     for table in metadata["tables"]:
         out.append((f"/archive/{table}", {}, TARGET_MS))
         out.append((f"/archive/{table}.json", {}, TARGET_MS))
+    # a reader's values: a portal, a unit's name as the portal writes it, an event type
+    filled = {"portal": "p03", "unit": unit, "type": "revised", "year": "2024", "q": "医保"}
     for name, query in metadata["queries"].items():
-        params = {p: "" for p in ("portal", "unit", "type") if f":{p}" in query["sql"]}
-        out.append((f"/archive/{name}", params, TARGET_MS))
+        names = [p for p in filled if f":{p}" in query["sql"]]
+        out.append((f"/archive/{name}", {p: "" for p in names}, TARGET_MS))  # as first opened
+        if names:
+            target = SEARCH_TARGET_MS if "q" in names else TARGET_MS
+            out.append((f"/archive/{name}", {p: filled[p] for p in names}, target))
+            if "q" in names:
+                out.append((f"/archive/{name}", {"q": "三公经费", "unit": "", "year": ""}, target))
     out += [
         ("/archive/page_texts", {"_search": "医保"}, SEARCH_TARGET_MS),
         ("/archive/page_texts.json", {"_search": "三公"}, SEARCH_TARGET_MS),
@@ -305,17 +369,22 @@ def urls() -> list[tuple[str, dict[str, str], int]]:
 
 def measure(root: Path, repeat: int) -> None:
     ds = datasette_app(root)
+    db = Store(root)
+    unit = db.conn.execute("select unit_name from disclosures where id = 4242").fetchone()[0]
+    db.close()
 
     async def run() -> None:
         slow = 0
         print(f"{'p50':>7} {'p95':>7} {'max':>7}  status  url")
-        for path, params, target in urls():
+        for path, params, target in urls(unit):
             times, statuses = [], set()
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 response = await ds.client.get(path, params=params)
                 times.append((time.perf_counter() - t0) * 1000)
                 statuses.add(response.status_code)
+                if "facets timed out" in response.text:  # Datasette left a facet out
+                    statuses.add("facet timeout")
             times.sort()
             p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
             flag = "  OVER" if p95 > target or statuses != {200} else ""
