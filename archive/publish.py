@@ -45,7 +45,14 @@ MMAP_BYTES = 2**30  # of the database file read through memory mapping (prepare_
 # shown (50 ms each at most), which was most of a page's time on a large archive (a
 # `disclosures` page 790 → 155 ms at 100,000 rows). Each table's useful facets are in
 # metadata.json, their columns indexed; `?_facet=` still adds any other.
-SETTINGS = {"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500, "suggest_facets": False}
+# A facet lists its ten commonest values (a link shows more): thirty units pushed a
+# page's rows below the first screen.
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 500,
+    "suggest_facets": False,
+    "default_facet_size": 10,
+}
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Columns of query results that name a row of a table: linked to that row.
@@ -159,12 +166,27 @@ def asgi_wrapper(datasette: Datasette) -> Any:
                 and _SEARCH_PATH.match(scope.get("path", ""))
                 and b"_search" in scope.get("query_string", b"")
             ):
-                scope = dict(scope, query_string=_cut_search(scope["query_string"]))
+                scope = dict(
+                    scope,
+                    query_string=_cut_search(scope["query_string"]),
+                    **{TYPED_SEARCH: _typed_search(scope["query_string"])},
+                )
             await app(scope, receive, send)
 
         return rewritten
 
     return wrap
+
+
+#: the ASGI scope key under which the wrapper keeps the search as it was typed
+TYPED_SEARCH = "budget_archive.typed_search"
+
+
+def _typed_search(query_string: bytes) -> str | None:
+    from urllib.parse import parse_qs
+
+    typed = parse_qs(query_string.decode("latin-1")).get("_search")  # %-escapes: UTF-8
+    return typed[0] if typed and '"' not in typed[0] else None
 
 
 def _cut_search(query_string: bytes) -> bytes:
@@ -257,12 +279,17 @@ def prepare_connection(conn: Any, database: str, datasette: Datasette) -> None:
 
 
 @hookimpl
-def extra_template_vars(table: str | None, datasette: Datasette) -> dict[str, Any]:
+def extra_template_vars(table: str | None, request: Any, datasette: Datasette) -> dict[str, Any]:
     """`column_labels` for templates/_table.html: each column's Chinese label, from
-    metadata.json (`column_labels`, and `table_column_labels` for one table's own)."""
+    metadata.json (`column_labels`, and `table_column_labels` for one table's own); and
+    the search box given back what was typed (三公经费, not the query it was cut into)."""
     if datasette not in _OUR_INSTANCES:
         return {}
-    return {"column_labels": column_labels(datasette.plugin_config(PLUGIN_NAME) or {}, table)}
+    extra = {"column_labels": column_labels(datasette.plugin_config(PLUGIN_NAME) or {}, table)}
+    typed = request.scope.get(TYPED_SEARCH) if request is not None else None
+    if typed is not None:
+        extra["search"] = typed
+    return extra
 
 
 def column_labels(config: dict[str, Any], table: str | None) -> dict[str, str]:

@@ -134,6 +134,7 @@ def test_datasettes_search_box_finds_two_character_terms(archive):
     assert html.status_code == 200 and "医保" in html.text
     # the index's pairs are not shown; the box is given back what was typed
     assert 'title="the text as the search index cuts it">…</span>' in html.text
+    assert 'name="_search" value="医保"' in html.text
     assert "location.search).get('_search')" in html.text
 
 
