@@ -2,7 +2,7 @@
 
 A thin layer: it reads what the archive knows, asks the revision rules
 (`archive/revisions.py`) what an observation changes, and writes the outcome in one
-transaction. Every write is idempotent (recording the same observation twice in a crawl
+transaction (the rows of a page's observation: `archive/page_writes.py`). Every write is idempotent (recording the same observation twice in a crawl
 adds nothing), and rows are never deleted: a withdrawn disclosure keeps its rows,
 versions and page history, with `status = 'withdrawn'`.
 
@@ -22,15 +22,14 @@ from typing import Any
 
 import sqlite_utils
 
-from archive import calendar, changes, health, notifications, revisions, revisit, search
+from archive import calendar, health, notifications, page_writes, revisions, revisit, search
 from archive.filestore import FileStore
 from archive.lock import CrawlLock
 from archive.migrations import migrate
-from archive.revisions import PAGE_FIELDS, FileSeen, KnownAttachment, KnownPage, Outcome, PageSeen
+from archive.revisions import KnownPage, PageSeen
 from archive.sql import dicts
 
 # the facts of a page as stored: disclosures has parent_id, page_versions parent_url
-_FACT_COLUMNS = [f for f in PAGE_FIELDS if f != "parent_url"]
 
 
 def utcnow() -> str:
@@ -340,24 +339,33 @@ class Store:
         now = utcnow()
         day = (visited_on or calendar.today_in_china()).isoformat()
         with self.db.atomic():
-            found = self._known(seen.url)
+            found = page_writes.known(self.conn, seen.url)
             known = found[1] if found else None
             others: list[tuple[int, KnownPage]] = []
             if known is None:
-                others = self._sharing({f.sha256 for f in seen.files if f.sha256}, exclude=seen.url)
+                others = page_writes.sharing(
+                    self.conn, {f.sha256 for f in seen.files if f.sha256}, exclude=seen.url
+                )
             outcome = revisions.page_seen(known, seen, [p for _, p in others])
             if found is None:
-                disclosure_id = self._insert_disclosure(
-                    crawl_id, portal_id, section, seen.url, outcome, now
+                disclosure_id = page_writes.insert_disclosure(
+                    self.conn, crawl_id, portal_id, section, seen.url, outcome, now
                 )
             else:
                 disclosure_id = found[0]
-                self._update_disclosure(disclosure_id, crawl_id, section, outcome, now)
-            self._page_history(disclosure_id, crawl_id, outcome, created=found is None, now=now)
-            ids = self._write_attachments(disclosure_id, crawl_id, outcome, seen.files, now)
+                page_writes.update_disclosure(
+                    self.conn, disclosure_id, crawl_id, section, outcome, now
+                )
+            page_writes.page_history(
+                self.conn, disclosure_id, crawl_id, outcome, created=found is None, now=now
+            )
+            ids = page_writes.write_attachments(
+                self.conn, disclosure_id, crawl_id, outcome, seen.files, now
+            )
             for f in seen.files:
                 if f.problem:
-                    self._problem(
+                    page_writes.write_problem(
+                        self.conn,
                         crawl_id,
                         portal_id,
                         f.url,
@@ -367,7 +375,9 @@ class Store:
                         f.detail,
                         now,
                     )
-            self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
+            page_writes.write_events(
+                self.conn, crawl_id, portal_id, disclosure_id, outcome, ids, others, now
+            )
             self.conn.execute(
                 "update disclosures set last_visited = ? where id = ?", [day, disclosure_id]
             )
@@ -393,11 +403,11 @@ class Store:
         """A known disclosure page answered 404/410. True when that withdrew it."""
         now = utcnow()
         with self.db.atomic():
-            found = self._known(url)
+            found = page_writes.known(self.conn, url)
             if found is None:
                 return False
             disclosure_id, known = found
-            others = self._sharing(known.content(), exclude=url)
+            others = page_writes.sharing(self.conn, known.content(), exclude=url)
             outcome = revisions.page_gone(known, http_status, [p for _, p in others])
             if outcome is None:
                 return False
@@ -406,8 +416,12 @@ class Store:
                 "update disclosures set status = 'withdrawn', withdrawn_at = ? where id = ?",
                 [now, disclosure_id],
             )
-            ids = self._write_attachments(disclosure_id, crawl_id, outcome, (), now)
-            self._events(crawl_id, portal_id, disclosure_id, outcome, ids, others, now)
+            ids = page_writes.write_attachments(
+                self.conn, disclosure_id, crawl_id, outcome, (), now
+            )
+            page_writes.write_events(
+                self.conn, crawl_id, portal_id, disclosure_id, outcome, ids, others, now
+            )
         return True
 
     def record_problem(
@@ -423,8 +437,17 @@ class Store:
         section: str | None = None,
     ) -> None:
         with self.db.atomic():
-            self._problem(
-                crawl_id, portal_id, url, kind, page_url, http_status, detail, utcnow(), section
+            page_writes.write_problem(
+                self.conn,
+                crawl_id,
+                portal_id,
+                url,
+                kind,
+                page_url,
+                http_status,
+                detail,
+                utcnow(),
+                section,
             )
 
     def record_section(
@@ -574,274 +597,6 @@ class Store:
         return f"{row[0]} at {row[2]}: {row[1]}" if row else None
 
     # -- internals (inside a transaction) --------------------------------------------------
-
-    def _known(self, url: str) -> tuple[int, KnownPage] | None:
-        row = self.conn.execute(
-            f"""select d.id, d.status, {", ".join("d." + c for c in _FACT_COLUMNS)}, p.url
-                from disclosures d left join disclosures p on p.id = d.parent_id
-                where d.url = ?""",
-            [url],
-        ).fetchone()
-        if row is None:
-            return None
-        return row[0], self._known_page(row[0], url, row[1], row[2:])
-
-    def _known_page(
-        self, disclosure_id: int, url: str, status: str, facts: Iterable[Any]
-    ) -> KnownPage:
-        attachments = tuple(
-            KnownAttachment(a_url, name, a_status, sha)
-            for a_url, name, a_status, sha in self.conn.execute(
-                "select url, name, status, current_sha256 from attachments"
-                " where disclosure_id = ? order by id",
-                [disclosure_id],
-            )
-        )
-        return KnownPage(url, status, dict(zip(PAGE_FIELDS, facts, strict=True)), attachments)
-
-    def _sharing(self, shas: Iterable[str], exclude: str) -> list[tuple[int, KnownPage]]:
-        """Known pages (other than `exclude`) with an attachment of one of these contents."""
-        shas = list(shas)
-        if not shas:
-            return []
-        marks = ",".join("?" for _ in shas)
-        rows = self.conn.execute(
-            f"""select distinct d.url from attachments a join disclosures d on d.id = a.disclosure_id
-                where a.current_sha256 in ({marks}) and d.url != ?""",
-            [*shas, exclude],
-        ).fetchall()
-        return [found for (url,) in rows if (found := self._known(url))]
-
-    def _parent_id(self, parent_url: str | None) -> int | None:
-        if not parent_url:
-            return None
-        row = self.conn.execute("select id from disclosures where url = ?", [parent_url]).fetchone()
-        return row[0] if row else None
-
-    def _insert_disclosure(
-        self, crawl_id: int, portal_id: str, section: str, url: str, outcome: Outcome, now: str
-    ) -> int:
-        facts = outcome.facts
-        cursor = self.conn.execute(
-            f"""insert into disclosures (portal_id, section, url, {", ".join(_FACT_COLUMNS)},
-                    parent_id, status, first_seen, last_seen, first_crawl_id, last_crawl_id)
-                values (?, ?, ?, {", ".join("?" for _ in _FACT_COLUMNS)}, ?, ?, ?, ?, ?, ?)""",
-            [
-                portal_id,
-                section,
-                url,
-                *(facts.get(c) for c in _FACT_COLUMNS),
-                self._parent_id(facts.get("parent_url")),
-                outcome.status,
-                now,
-                now,
-                crawl_id,
-                crawl_id,
-            ],
-        )
-        return int(cursor.lastrowid or 0)
-
-    def _update_disclosure(
-        self, disclosure_id: int, crawl_id: int, section: str, outcome: Outcome, now: str
-    ) -> None:
-        facts = outcome.facts
-        self.conn.execute(
-            f"""update disclosures set {", ".join(c + " = ?" for c in _FACT_COLUMNS)},
-                    parent_id = coalesce(?, parent_id), section = ?, status = ?,
-                    withdrawn_at = case when ? = 'active' then null else withdrawn_at end,
-                    last_seen = ?, last_crawl_id = ?
-                where id = ?""",
-            [
-                *(facts.get(c) for c in _FACT_COLUMNS),
-                self._parent_id(facts.get("parent_url")),
-                section,
-                outcome.status,
-                outcome.status,
-                now,
-                crawl_id,
-                disclosure_id,
-            ],
-        )
-
-    def _page_history(
-        self, disclosure_id: int, crawl_id: int, outcome: Outcome, *, created: bool, now: str
-    ) -> None:
-        latest = None
-        if not created:
-            latest = self.conn.execute(
-                "select max(id) from page_versions where disclosure_id = ?", [disclosure_id]
-            ).fetchone()[0]
-        if latest is None or outcome.facts_changed:
-            self.conn.execute(
-                f"""insert into page_versions (disclosure_id, {", ".join(PAGE_FIELDS)},
-                        first_seen, last_seen, first_crawl_id, last_crawl_id)
-                    values (?, {", ".join("?" for _ in PAGE_FIELDS)}, ?, ?, ?, ?)""",
-                [
-                    disclosure_id,
-                    *(outcome.facts.get(f) for f in PAGE_FIELDS),
-                    now,
-                    now,
-                    crawl_id,
-                    crawl_id,
-                ],
-            )
-        else:
-            self.conn.execute(
-                "update page_versions set last_seen = ?, last_crawl_id = ? where id = ?",
-                [now, crawl_id, latest],
-            )
-
-    def _write_attachments(
-        self,
-        disclosure_id: int,
-        crawl_id: int,
-        outcome: Outcome,
-        files: Iterable[FileSeen],
-        now: str,
-    ) -> dict[str, int]:
-        """Write each attachment's state (and a stored file's row and version); return
-        {url: attachment id} of the page's attachments."""
-        seen = {f.url: f for f in files}
-        ids = {
-            url: att_id
-            for att_id, url in self.conn.execute(
-                "select id, url from attachments where disclosure_id = ?", [disclosure_id]
-            )
-        }
-        for state in outcome.attachments:
-            att_id = ids.get(state.url)
-            if att_id is None:
-                cursor = self.conn.execute(
-                    """insert into attachments (disclosure_id, url, name, status, current_sha256,
-                           last_error, first_seen, last_seen) values (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [disclosure_id, state.url, state.name, state.status, state.sha256,
-                     state.last_error, now, now],
-                )  # fmt: skip
-                att_id = ids[state.url] = int(cursor.lastrowid or 0)
-            else:
-                self.conn.execute(
-                    """update attachments set name = coalesce(?, name), status = ?,
-                           current_sha256 = ?, last_error = ?,
-                           last_seen = case when ? then ? else last_seen end
-                       where id = ?""",
-                    [
-                        state.name,
-                        state.status,
-                        state.sha256,
-                        state.last_error,
-                        state.seen,
-                        now,
-                        att_id,
-                    ],
-                )
-            f = seen.get(state.url)
-            if state.seen and state.sha256 and f is not None:
-                self._version(att_id, crawl_id, f, state.new_version, now)
-        return ids
-
-    def _version(self, attachment_id: int, crawl_id: int, f: FileSeen, new: bool, now: str) -> None:
-        self.conn.execute(
-            """insert or ignore into files (sha256, size, content_type, kind, path, first_seen, first_url)
-               values (?, ?, ?, ?, ?, ?, ?)""",
-            [f.sha256, f.size, f.content_type, f.kind, f.path, now, f.url],
-        )
-        latest = None
-        if not new:
-            latest = self.conn.execute(
-                "select max(id) from versions where attachment_id = ? and sha256 = ?",
-                [attachment_id, f.sha256],
-            ).fetchone()[0]
-        if latest is None:
-            self.conn.execute(
-                """insert into versions (attachment_id, sha256, first_seen, last_seen,
-                       first_crawl_id, last_crawl_id, etag, last_modified, content_type)
-                   values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [attachment_id, f.sha256, now, now, crawl_id, crawl_id, f.etag,
-                 f.last_modified, f.content_type],
-            )  # fmt: skip
-        else:
-            self.conn.execute(
-                """update versions set last_seen = ?, last_crawl_id = ?,
-                       etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)
-                   where id = ?""",
-                [now, crawl_id, f.etag, f.last_modified, latest],
-            )
-
-    def _events(
-        self,
-        crawl_id: int,
-        portal_id: str,
-        disclosure_id: int,
-        outcome: Outcome,
-        attachment_ids: Mapping[str, int],
-        others: list[tuple[int, KnownPage]],
-        now: str,
-    ) -> None:
-        pages = {page.url: page_id for page_id, page in others}
-        for event in outcome.events:
-            related_page = related_attachment = None
-            if event.related_url and event.attachment_url:
-                related_attachment = attachment_ids.get(event.related_url)
-            elif event.related_url:
-                related_page = pages.get(event.related_url)
-            details = (
-                json.dumps({k: list(v) for k, v in event.changes.items()}, ensure_ascii=False)
-                if event.changes
-                else None
-            )
-            inserted = self.conn.execute(
-                """insert or ignore into events (time, crawl_id, type, portal_id, disclosure_id,
-                       attachment_id, old_sha256, new_sha256, note, details,
-                       related_disclosure_id, related_attachment_id)
-                   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    now,
-                    crawl_id,
-                    event.type,
-                    portal_id,
-                    disclosure_id,
-                    attachment_ids.get(event.attachment_url) if event.attachment_url else None,
-                    event.old_sha256,
-                    event.new_sha256,
-                    event.note or (f"moved: {event.related_url}" if event.related_url else None),
-                    details,
-                    related_page,
-                    related_attachment,
-                ],
-            )
-            if event.type == "revised" and inserted.rowcount and inserted.lastrowid:
-                # both files already read (e.g. content seen before): its figures now
-                changes.refresh(self.conn, event_ids=[inserted.lastrowid])
-
-    def _problem(
-        self,
-        crawl_id: int,
-        portal_id: str | None,
-        url: str,
-        kind: str,
-        page_url: str | None,
-        http_status: int | None,
-        detail: str | None,
-        now: str,
-        section: str | None = None,
-    ) -> None:
-        self.conn.execute(
-            """insert or ignore into fetch_problems
-                   (crawl_id, time, portal_id, url, page_url, kind, http_status, detail,
-                    section)
-               values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                crawl_id,
-                now,
-                portal_id,
-                url,
-                page_url,
-                kind,
-                http_status,
-                (detail or "")[:1000] or None,
-                section,
-            ],
-        )
 
 
 def _status(error: str | None) -> str:

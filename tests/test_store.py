@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from archive import page_writes
 from archive.revisions import PAGE_FIELDS, FileSeen, PageSeen
 from archive.revisit import Policy
 from archive.store import Store
@@ -174,7 +175,7 @@ def test_an_observation_is_one_transaction(store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_events", broken)
+    monkeypatch.setattr(page_writes, "write_events", broken)
     with pytest.raises(RuntimeError):
         observe(store, c1, fetched(store, b"%PDF-1.4 v1"))
     for table in ("disclosures", "attachments", "versions", "page_versions", "events"):
