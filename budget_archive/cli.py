@@ -6,88 +6,37 @@ import contextlib
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from archive.lock import ArchiveBusy
-from budget_archive.errors import CrawlIncomplete, FixityFailed, OperatorError, PortalsFailed
+from budget_archive import archive_commands
+from budget_archive.errors import CrawlIncomplete, OperatorError, PortalsFailed
+from budget_archive.options import (
+    ARCHIVE_OPTION,
+    AS_OF_OPTION,
+    CATALOG_OPTION,
+    DEMO_PORTAL_PORT,
+    EXTRACTION_OPTION,
+    NOTIFY_OPTION,
+    PORT,
+    PORTALS_OPTION,
+    REGION_OPTION,
+    REVISIT_OPTION,
+    STATE_OPTION,
+    console,
+    day_of,
+    print_rows,
+)
 from budget_archive.ports import check_port, port_error
 
 if TYPE_CHECKING:
     from archive.extraction import Limits
-    from archive.store import Store
     from budget_archive.run import CrawlSummary
     from crawler.portals import Portal
-
-ARCHIVE_OPTION = click.option(
-    "--archive",
-    "archive_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("archive"),
-    show_default=True,
-    help="Archive directory (archive.db and files/).",
-)
-PORTALS_OPTION = click.option(
-    "--portals",
-    "portals_file",
-    type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Portal configuration file (default: the bundled crawler/portals.toml).",
-)
-EXTRACTION_OPTION = click.option(
-    "--extraction",
-    type=click.Choice(["drain", "later", "off"]),
-    default="drain",
-    show_default=True,
-    help="Key totals of new PDFs, read beside the crawl: when downloads end, wait for the"
-    " rest (drain), leave the rest for `reextract` (later), or read none (off).",
-)
-STATES = click.Choice(["initial", "revised", "empty", "down"])
-STATE_OPTION = click.option(
-    "--state",
-    type=STATES,
-    default="initial",
-    show_default=True,
-    help="Which day of the demo portal to serve: initial; revised (a day later: a new, a"
-    " corrected and a withdrawn disclosure); empty (the next day: one section's list blank);"
-    " down (the day after: every request answered 503).",
-)
-NOTIFY_OPTION = click.option(
-    "--notify",
-    "notify_urls",
-    multiple=True,
-    metavar="URL",
-    help="After the crawl, send what is new to this target (any apprise URL: json://host/path,"
-    " mailtos://…, tgram://…; repeatable). A failed message is recorded and sent again by the"
-    " next crawl naming the same target.",
-)
-AS_OF_OPTION = click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day the crawl stands for (YYYY-MM-DD; default: today in China; the demo: its"
-    " portal's day): deadlines are judged, and revisits scheduled, as of it.",
-)
-REVISIT_OPTION = click.option(
-    "--revisit",
-    type=click.Choice(["due", "all"]),
-    default="due",
-    show_default=True,
-    help="Known pages to fetch again: those due by the revisit policy (new and recently"
-    " changed ones every crawl, quiet ones every few days, each at least every"
-    " REVISIT_MAX_DAYS; the rest only recognised in their lists), or all.",
-)
-PORT = click.IntRange(0, 65535)
-DEMO_PORTAL_PORT = 8737
-
-console = Console(stderr=True)
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
 
 
 def _load_portals(portals_file: str | None, demo_url: str | None = None) -> dict[str, Portal]:
@@ -116,32 +65,6 @@ def _check_portal_ids(
 @click.version_option(package_name="budget-archive")
 def cli() -> None:
     """Archival crawler for published government budgets (预算) and final accounts (决算)."""
-
-
-CATALOG_OPTION = click.option(
-    "--catalog",
-    is_flag=True,
-    help="The bundled catalog of ~3,200 real fiscal-disclosure entry pages instead of a"
-    " portals file.",
-)
-REGION_OPTION = click.option(
-    "--region",
-    default=None,
-    help="With --catalog: only regions under this one (河北省, 河北省/石家庄市).",
-)
-
-
-def _print_rows(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """A table on a terminal; piped, one tab-separated line per row."""
-    out = Console()
-    if not out.is_terminal:
-        for row in rows:
-            click.echo("\t".join(row))
-        return
-    table = Table(*headers)
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
 
 
 @cli.command()
@@ -178,7 +101,7 @@ def portals(portals_file: str | None, check: bool, catalog: bool, region: str | 
         entries = select(load_catalog(), region)
         if not entries:
             raise OperatorError(f"no catalog entry under region {region!r}")
-        _print_rows(
+        print_rows(
             ("id", "region", "level", "name", "family", "URL suggests", "entry URL"),
             [(e.id, e.region, e.level, e.name, e.family, e.url_family, e.url) for e in entries],
         )
@@ -191,7 +114,7 @@ def portals(portals_file: str | None, check: bool, catalog: bool, region: str | 
             highlight=False,
         )
         return
-    _print_rows(
+    print_rows(
         ("portal", "name", "section", "family", "list URL"),
         [
             (portal.id, portal.name, section.id, section.family, section.url)
@@ -252,7 +175,7 @@ def crawl(
         portals_file = str(_catalog_portals(archive_dir, region, limit))
     _check_portal_ids(portal_ids, portals_file, demo_url)
     summary = _crawl(
-        portal_ids, archive_dir, portals_file, demo_url, verbose, extraction, _day(as_of), revisit
+        portal_ids, archive_dir, portals_file, demo_url, verbose, extraction, day_of(as_of), revisit
     )
     _notify(archive_dir, summary, notify_urls)
     _judge(summary)
@@ -544,7 +467,7 @@ def demo(
     with portal as site:
         console.print(f"demo portal ({state}) at {site.url}/")
         # deadlines judged as of the demo portal's own day, unless told otherwise
-        day = _day(as_of) or DAYS[state]
+        day = day_of(as_of) or DAYS[state]
         summary = _crawl(("demo",), archive_dir, None, site.url, verbose, extraction, day)
     _notify(archive_dir, summary, notify_urls)
     if no_serve:
@@ -673,233 +596,6 @@ def schedule(
         click.echo(systemd_units(archive_dir, portals, hour, minute, notify_urls), nl=False)
 
 
-def _open_archive(archive_dir: Path) -> Store:
-    from archive.store import Store
-
-    if not (archive_dir / "archive.db").exists():
-        raise OperatorError(f"no archive at {archive_dir} (run `budget-archive crawl`)")
-    return Store(archive_dir)
-
-
-@cli.command()
-@ARCHIVE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print it all as one JSON object.")
-def status(archive_dir: Path, as_json: bool) -> None:
-    """How the archive's portals are doing: the last crawl, each section's health across
-    crawls with the monitors' flags (silent, unreachable, blocked, failing), the documents
-    missing past their deadline, and notifications waiting to be sent again.
-
-    Example: budget-archive status --archive ./archive --json
-    """
-    import json
-
-    from archive.calendar import missing_sentence
-    from archive.health import flag_sentence
-
-    store = _open_archive(archive_dir)
-    try:
-        crawls = store.rows("select * from crawls order by id desc limit 1")
-        report: dict[str, Any] = {
-            "last_crawl": {k: v for k, v in crawls[0].items() if k != "stats"} if crawls else None,
-            "monitors": store.monitors(),
-            "missing": store.missing(),
-            "notifications_failed": store.rows(
-                "select id, crawl_id, target, attempts, last_attempt, last_error"
-                " from notifications where status = 'failed' order by id"
-            ),
-        }
-    finally:
-        store.close()
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    last = report["last_crawl"]
-    out = Console(soft_wrap=True)
-    if last is None:
-        out.print("no crawl yet")
-        return
-    out.print(
-        f"last crawl {last['id']} {last['status']} at {last['finished_at'] or last['started_at']}:"
-        f" {last['disclosures_seen'] or 0} disclosures, {last['events'] or 0} events,"
-        f" {last['problems'] or 0} problems",
-        markup=False,
-        highlight=False,
-    )
-    table = Table(title="sections")
-    for column in (
-        "portal",
-        "section",
-        "last status",
-        "last yield",
-        "without",
-        "blocked",
-        "errors",
-    ):
-        table.add_column(column)
-    table.add_column("flags")
-    for m in report["monitors"]:
-        table.add_row(
-            m["portal_id"],
-            m["section"],
-            m["last_status"],
-            (m["last_yield"] or "never")[:16],
-            str(m["crawls_without_yield"]),
-            f"{m['block_share']:.0%}",
-            str(m["errors"]),
-            m["flags"] or "",
-        )
-    out.print(table)
-    for m in report["monitors"]:
-        if m["flags"]:
-            out.print(f"flag: {flag_sentence(m)}", markup=False, highlight=False)
-    for row in report["missing"]:
-        out.print(f"missing: {missing_sentence(row)}", markup=False, highlight=False)
-    for n in report["notifications_failed"]:
-        out.print(
-            f"notification {n['id']} (crawl {n['crawl_id']}) to {n['target']} failed"
-            f" {n['attempts']}×: {n['last_error']}",
-            markup=False,
-            highlight=False,
-        )
-
-
-@cli.command()
-@click.argument("term")
-@ARCHIVE_OPTION
-@click.option("--unit", default=None, help="Only disclosures whose unit name contains this.")
-@click.option("--year", type=int, default=None, help="Only disclosures of this budget year.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most N.")
-def search(term: str, archive_dir: Path, unit: str | None, year: int | None, limit: int) -> None:
-    """Find TERM in the archive: disclosure titles and unit names, and the text of every
-    page of every stored PDF. Chinese terms of any length (三公, 医保, 三公经费) and mixed
-    ones (2024年) are found; several words must all match.
-
-    Example: budget-archive search 三公经费 --unit 教育局 --year 2026
-    """
-    from archive.search import search as find
-
-    store = _open_archive(archive_dir)
-    try:
-        hits = find(store.conn, term, unit=unit, year=year, limit=limit)
-    finally:
-        store.close()
-    out = Console(soft_wrap=True)
-    if not hits:
-        out.print(f"no match for {term}", markup=False, highlight=False)
-        return
-    for hit in hits:
-        where = f"p.{hit.page}: {hit.snippet}" if hit.page else "(title or unit)"
-        out.print(
-            f"{hit.unit or '?'} {hit.year or ''} {hit.title} — {where}\n  {hit.link}",
-            markup=False,
-            highlight=False,
-        )
-
-
-@cli.command()
-@ARCHIVE_OPTION
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (CSV in UTF-8 with a BOM, so spreadsheets read the Chinese);"
-    " default: standard output.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "jsonl"]),
-    default="csv",
-    show_default=True,
-    help="CSV with a header row, or one JSON object a line.",
-)
-@click.option("--year", type=int, default=None, help="Only disclosures of this budget year.")
-def export(archive_dir: Path, out: Path | None, fmt: str, year: int | None) -> None:
-    """The key totals for spreadsheets: one row per disclosure (unit, year, type, title,
-    date, URL), each figure a column in 万元. Where a disclosure's files give different
-    values for a figure the cell is empty and `conflicts` names it.
-
-    Example: budget-archive export --archive ./archive --out totals.csv
-    """
-    import sys
-
-    from archive.export import write
-
-    store = _open_archive(archive_dir)
-    try:
-        if out is None:
-            count = write(store.conn, sys.stdout, fmt, year)
-        else:
-            with out.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
-                count = write(store.conn, f, fmt, year)
-    finally:
-        store.close()
-    console.print(f"{count} disclosure(s)" + (f" written to {out}" if out else ""))
-
-
-@cli.command()
-@click.argument("alias")
-@click.argument("unit")
-@ARCHIVE_OPTION
-@AS_OF_OPTION
-def alias(alias: str, unit: str, archive_dir: Path, as_of: datetime | None) -> None:
-    """Count ALIAS, another spelling of a unit's name, as UNIT in the publication calendar,
-    and rebuild the calendar.
-
-    Scope and correction markers need no alias (某局（本级）, 某局（更正） are 某局 already).
-
-    Example: budget-archive alias 某市教育体育局 某市教育局
-    """
-    from archive.calendar import today_in_china
-
-    store = _open_archive(archive_dir)
-    try:
-        store.add_alias(alias, unit)
-        missing = store.refresh_calendar(_day(as_of) or today_in_china())
-    finally:
-        store.close()
-    console.print(f"{alias} counts as {unit}; calendar rebuilt, {len(missing)} missing")
-
-
-@cli.command()
-@ARCHIVE_OPTION
-def verify(archive_dir: Path) -> None:
-    """Re-hash every stored file against its name and the database.
-
-    Prints one line for each file that is missing, corrupt (its bytes no longer hash to
-    its name) or orphaned (under files/ but listed nowhere), and exits 1 on any. A corrupt
-    file is moved aside to quarantine/ (kept, never deleted), so the next crawl fetches it
-    again and stores the bytes that hash right. Each run and finding is recorded
-    (fixity_runs, fixity_problems). Not while a crawl runs on the archive.
-
-    Example: budget-archive verify --archive ./archive
-    """
-    from rich.progress import Progress
-
-    from archive.fixity import verify as verify_files
-    from archive.store import Store
-
-    if not (archive_dir / "archive.db").exists():
-        raise OperatorError(f"no archive at {archive_dir}")
-    store = Store(archive_dir)
-    try:
-        store.lock.acquire("verify")
-        (total,) = store.conn.execute("select coalesce(sum(size), 0) from files").fetchone()
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("verifying", total=total)
-            report = verify_files(store, progress=lambda n: progress.advance(task, n))
-    except ArchiveBusy as exc:
-        raise OperatorError(str(exc)) from exc
-    finally:
-        store.close()
-    for finding in report.findings:  # the report on stdout, one finding a line
-        click.echo(finding.line())
-    counts = ", ".join(f"{report.count(k)} {k}" for k in ("missing", "corrupt", "orphaned"))
-    click.echo(f"{report.files_checked} files ({report.bytes_checked:,} bytes) verified: {counts}")
-    if report.findings:
-        raise FixityFailed(f"{len(report.findings)} file(s) failed verification")
-
-
 @cli.command()
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
@@ -953,3 +649,13 @@ def extract(pdf: Path, as_json: bool) -> None:
     Console().print(table)
     failed = [n for n, c in result["checks"].items() if c.get("status") == "failed"]
     click.echo(f"checks failed: {', '.join(failed)}" if failed else "checks: none failed")
+
+
+for command in (
+    archive_commands.status,
+    archive_commands.search,
+    archive_commands.export,
+    archive_commands.alias,
+    archive_commands.verify,
+):
+    cli.add_command(command)
