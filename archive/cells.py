@@ -7,6 +7,7 @@ CSV exports keep the raw values.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -62,3 +63,24 @@ def amount_cell(value: Any) -> Markup | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return Markup('<span class="amount" title="万元">{}</span>').format(escape(f"{value:,.2f}"))
+
+
+def text_cell(value: Any, query: str | None = None, width: int = 90) -> Markup | None:
+    """A page's text folded into one line that opens on a click: the words around the
+    first hit of `query` (its words marked), or the text's start; None for no text."""
+    from archive.search import query_words, snippet
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    line = snippet(value, query or "", width)
+    marked = escape(line)
+    words = [w for w in query_words(query or "") if w]
+    if words:  # marked in the escaped text, never inside an entity (&lt; for "lt")
+        alternatives = "|".join(re.escape(str(escape(w))) for w in words)
+        pattern = re.compile(rf"(&#?\w+;)|({alternatives})", re.IGNORECASE)
+        marked = Markup(
+            pattern.sub(lambda m: m.group(1) or f"<mark>{m.group(2)}</mark>", str(marked))
+        )
+    return Markup('<details class="page-text"><summary>{}</summary><pre>{}</pre></details>').format(
+        marked, value
+    )

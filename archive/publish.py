@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 import weakref
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,7 +32,7 @@ from datasette.utils import parse_metadata, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from archive.cells import AMOUNT_COLUMNS, JSON_COLUMNS, amount_cell, json_cell
+from archive.cells import AMOUNT_COLUMNS, JSON_COLUMNS, amount_cell, json_cell, text_cell
 from archive.disclosure_page import context as disclosure_context
 from archive.downloads import download
 from archive.search import register_functions
@@ -166,11 +167,18 @@ def asgi_wrapper(datasette: Datasette) -> Any:
                 and _SEARCH_PATH.match(scope.get("path", ""))
                 and b"_search" in scope.get("query_string", b"")
             ):
+                typed = _typed_search(scope["query_string"])
                 scope = dict(
                     scope,
                     query_string=_cut_search(scope["query_string"]),
-                    **{TYPED_SEARCH: _typed_search(scope["query_string"])},
+                    **{TYPED_SEARCH: typed},
                 )
+                token = _SEARCHED.set(typed)  # for render_cell, which is given no request
+                try:
+                    await app(scope, receive, send)
+                finally:
+                    _SEARCHED.reset(token)
+                return
             await app(scope, receive, send)
 
         return rewritten
@@ -180,6 +188,8 @@ def asgi_wrapper(datasette: Datasette) -> Any:
 
 #: the ASGI scope key under which the wrapper keeps the search as it was typed
 TYPED_SEARCH = "budget_archive.typed_search"
+#: the same, for the cells of the request being answered
+_SEARCHED: ContextVar[str | None] = ContextVar("budget_archive_searched", default=None)
 
 
 def _typed_search(query_string: bytes) -> str | None:
@@ -239,6 +249,7 @@ _PAGE_SCRIPT = (
     "(function(){var css=document.createElement('style');css.textContent="
     "'td.col-title,td.col-unit_name,td.col-unit{min-width:12em}'"
     "+'th small.column-name{font-weight:normal;color:#666}'"
+    "+'td.col-text{min-width:24em}details.page-text pre{white-space:pre-wrap;max-height:30em;overflow:auto}'"
     "+'span.amount{display:block;text-align:right;font-variant-numeric:tabular-nums}'"
     "+'td details pre{max-height:24em;max-width:48em;overflow:auto;font-size:0.85em}';"
     "document.head.appendChild(css);"
@@ -346,6 +357,8 @@ def render_cell(
         sha = sha.get("value") if isinstance(sha, dict) else sha  # a foreign key, expanded
         href = datasette.urls.path(f"/-/download/{sha}") + f"#page={value}"
         return Markup('<a href="{}">{}</a>').format(href, value)
+    if table == "page_texts" and column == "text":
+        return text_cell(value, _SEARCHED.get())
     if column == "tokens" and table in ("page_texts", "disclosure_search"):
         return Markup('<span title="the text as the search index cuts it">…</span>')
     if (table, column) in JSON_COLUMNS:
@@ -356,6 +369,8 @@ def render_cell(
         digest = _SHA256.search(value)
         href = datasette.urls.path(f"/-/download/{digest.group(0)}" if digest else quote(value))
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    if isinstance(value, dict) and "sha256" in column:  # a foreign key, expanded
+        value = value.get("value")
     if isinstance(value, str) and "sha256" in column:
         digests = value.split()
         if digests and all(_SHA256.fullmatch(d) for d in digests):

@@ -75,6 +75,11 @@ def snippet(text: str, query: str, width: int = 40) -> str:
     return ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")
 
 
+def query_words(query: str) -> list[str]:
+    """The words of a query as matched (folded): 三公经费 2024 → ["三公经费", "2024"]."""
+    return [part for part, _ in _parts(query)]
+
+
 _ALL_HAN = re.compile(rf"[{_HAN}]{{2,}}")
 
 

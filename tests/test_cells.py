@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from archive.cells import amount_cell, json_cell
+from archive.cells import amount_cell, json_cell, text_cell
 from archive.publish import datasette_app
 from archive.store import Store
 from archive.totals import store_totals
@@ -25,6 +25,21 @@ def test_amounts_have_separators():
     assert "1,234,567.50" in amount_cell(1234567.5)
     assert "-1.50" in amount_cell(-1.5)
     assert amount_cell(None) is None and amount_cell("12") is None and amount_cell(True) is None
+
+
+def test_a_page_text_folds_to_the_words_around_the_hit():
+    text = "第一部分 单位概况\n" + "主要职责。" * 40 + "\n“三公”经费支出 12.00 万元 <b>" + "其他。" * 40
+    plain = text_cell(text)
+    assert plain.startswith("<details class=\"page-text\"><summary>第一部分 单位概况 主要职责")
+    hit = text_cell(text, "三公经费")  # not these four characters in a row: the start
+    assert "<mark>" not in hit
+    hit = text_cell(text, "经费 12")
+    summary = hit.split("</summary>")[0]
+    assert "<mark>经费</mark>支出 <mark>12</mark>.00" in summary and "第一部分" not in summary
+    assert "&lt;b&gt;" in hit and "<b>" not in hit  # the text is escaped, all of it kept
+    assert text_cell("") is None and text_cell(None) is None
+    assert "&lt;<mark>b</mark>&gt;" in text_cell("a <b> c", "b")  # never inside an entity
+    assert "&<mark>lt</mark>;" not in text_cell("x < y lt", "lt")
 
 
 def test_the_totals_page_is_readable_and_its_json_raw(tmp_path):

@@ -135,6 +135,8 @@ def test_datasettes_search_box_finds_two_character_terms(archive):
     # the index's pairs are not shown; the box is given back what was typed
     assert 'title="the text as the search index cuts it">…</span>' in html.text
     assert 'name="_search" value="医保"' in html.text
+    # each hit folded to the words around it, the term marked
+    assert html.text.count("<mark>医保</mark>") >= len(rows("/archive/page_texts.json", "医保"))
     assert "location.search).get('_search')" in html.text
 
 
