@@ -28,9 +28,14 @@ def test_amounts_have_separators():
 
 
 def test_a_page_text_folds_to_the_words_around_the_hit():
-    text = "第一部分 单位概况\n" + "主要职责。" * 40 + "\n“三公”经费支出 12.00 万元 <b>" + "其他。" * 40
+    text = (
+        "第一部分 单位概况\n"
+        + "主要职责。" * 40
+        + "\n“三公”经费支出 12.00 万元 <b>"
+        + "其他。" * 40
+    )
     plain = text_cell(text)
-    assert plain.startswith("<details class=\"page-text\"><summary>第一部分 单位概况 主要职责")
+    assert plain.startswith('<details class="page-text"><summary>第一部分 单位概况 主要职责')
     hit = text_cell(text, "三公经费")  # not these four characters in a row: the start
     assert "<mark>" not in hit
     hit = text_cell(text, "经费 12")
