@@ -36,6 +36,9 @@ _INDEXES = (
     ("events", ["portal_id"]),
     ("events", ["disclosure_id"]),
     ("events", ["attachment_id"]),
+    # a file's revisions, found when it is extracted (archive/changes.py)
+    ("events", ["old_sha256"]),
+    ("events", ["new_sha256"]),
     ("fetch_problems", ["time"]),
     ("fetch_problems", ["kind"]),
     ("fetch_problems", ["portal_id"]),
