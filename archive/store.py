@@ -13,6 +13,7 @@ revisit, the validators of stored files) is handed to it as plain data
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -61,6 +62,11 @@ class Store:
 
     def close(self) -> None:
         self.lock.release()
+        with contextlib.suppress(sqlite3.Error):
+            # statistics for SQLite's query planner (Datasette's pages choose their indexes
+            # by them), gathered where this connection's queries lacked them; bounded
+            self.conn.execute("pragma analysis_limit = 400")
+            self.conn.execute("pragma optimize")
         self.db.close()
 
     # -- crawls and portals ---------------------------------------------------------------

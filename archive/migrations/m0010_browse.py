@@ -34,6 +34,7 @@ _INDEXES = (
     ("attachments", ["status"]),
     ("versions", ["first_seen"]),
     ("events", ["portal_id"]),
+    ("events", ["type", "portal_id"]),  # the portal facet of one type's events
     ("events", ["disclosure_id"]),
     ("events", ["attachment_id"]),
     # a file's revisions, found when it is extracted (archive/changes.py)
