@@ -3,7 +3,8 @@
 - Indexes on the columns the served pages sort and facet by (metadata.json's `sort_desc`
   and `facets`), so that a page reads the newest hundred rows from an index and counts a
   facet from an index instead of reading every row (a `totals` row carries the
-  extractor's JSON: a scan of 100,000 of them took 40-100 ms per facet).
+  extractor's JSON: a scan of 100,000 of them took 40-100 ms per facet), also once a
+  reader has picked a value of another facet.
 - `totals.latest`: 1 on the newest extraction of each file (what `latest_totals` shows),
   0 on the older ones; kept by `store_totals`. The view used to find the newest row of
   each file with a subquery per row (3.8 s for one page of it).
@@ -21,70 +22,70 @@ import sqlite_utils
 
 from archive.migrations.m0006_changes import _SENTENCES
 
-# (table, columns) — the leading column is what a page sorts or facets by
-_INDEXES = (
+# Sorts: an index leading with the column a page sorts by (it reads the newest hundred).
+_SORTS = (
     ("disclosures", ["publish_date"]),
     ("disclosures", ["first_seen"]),
-    ("disclosures", ["year"]),
-    ("disclosures", ["doc_type"]),
-    ("disclosures", ["status"]),
     ("files", ["first_seen"]),
-    ("files", ["kind"]),
     ("attachments", ["first_seen"]),
-    ("attachments", ["status"]),
     ("versions", ["first_seen"]),
-    ("events", ["portal_id"]),
-    ("events", ["type", "portal_id"]),  # the portal facet of one type's events
+    ("fetch_problems", ["time"]),
+    ("totals", ["extracted_at"]),
+    ("totals", ["latest", "extracted_at"]),
+    ("page_versions", ["first_seen"]),
+    ("section_crawls", ["time"]),
+    ("skipped", ["time"]),
+    ("fixity_problems", ["time"]),
+    ("redirects", ["time"]),
+    ("calendar", ["days_late"]),
+    ("changes", ["time"]),
+)
+
+# Facets: each facet column of a table leads an index that holds the table's other facet
+# columns, so a page counts each facet from an index alone, also once a reader has picked
+# a value of another facet (disclosures of 2024 by portal: 155 → 5 ms). `latest` first
+# for the facets of latest_totals.
+_FACETS = {
+    "disclosures": ["portal_id", "unit_name", "year", "doc_type", "status"],
+    "totals": ["status", "extractor_version"],
+    "events": ["type", "portal_id"],
+    "files": ["kind"],
+    "attachments": ["status"],
+    "fetch_problems": ["kind", "portal_id", "crawl_id"],
+    "totals_by_function": ["name"],
+    "totals_evidence": ["field", "source"],
+    "totals_checks": ["name", "status"],
+    "page_versions": ["doc_type", "year"],
+    "section_crawls": ["portal_id", "section", "status", "family"],
+    "skipped": ["portal_id", "section", "reason"],
+    "fixity_problems": ["kind", "run_id"],
+    "redirects": ["portal_id"],
+    "calendar": ["portal_id", "status", "doc_type", "year"],
+    "changes": ["portal_id", "field"],
+}
+_LATEST_FACETS = ["doc_type", "year", "status", "checks_failed"]  # latest_totals
+
+_OTHERS = (
     ("events", ["disclosure_id"]),
     ("events", ["attachment_id"]),
     # a file's revisions, found when it is extracted (archive/changes.py)
     ("events", ["old_sha256"]),
     ("events", ["new_sha256"]),
-    ("fetch_problems", ["time"]),
-    ("fetch_problems", ["kind"]),
-    ("fetch_problems", ["portal_id"]),
-    ("totals", ["extracted_at"]),
-    ("totals", ["extractor_version"]),
-    ("totals", ["status"]),
-    ("totals", ["doc_type"]),
-    ("totals", ["year"]),
-    ("totals", ["latest", "extracted_at"]),
-    ("totals", ["latest", "status"]),
-    ("totals", ["latest", "doc_type"]),
-    ("totals", ["latest", "year"]),
-    ("totals", ["latest", "checks_failed"]),
-    ("totals_by_function", ["name"]),
-    ("totals_evidence", ["field"]),
-    ("totals_evidence", ["source"]),
-    ("totals_checks", ["name"]),
-    ("totals_checks", ["status"]),
-    ("page_versions", ["first_seen"]),
-    ("page_versions", ["doc_type"]),
-    ("page_versions", ["year"]),
-    ("section_crawls", ["time"]),
-    ("section_crawls", ["portal_id", "section"]),
-    ("section_crawls", ["status"]),
-    ("section_crawls", ["family"]),
-    ("skipped", ["time"]),
-    ("skipped", ["portal_id", "section"]),
-    ("skipped", ["reason"]),
-    ("fixity_problems", ["time"]),
-    ("fixity_problems", ["kind"]),
-    ("fixity_problems", ["run_id"]),
-    ("redirects", ["time"]),
-    ("redirects", ["portal_id"]),
-    ("calendar", ["days_late"]),
-    ("calendar", ["portal_id"]),
-    ("calendar", ["doc_type"]),
-    ("calendar", ["year"]),
-    ("changes", ["time"]),
     ("changes", ["disclosure_id"]),
-    ("changes", ["portal_id"]),
-    ("changes", ["field"]),
     # the row id again: a search counts its matching pages from this small index instead
     # of the pages' rows with their text (170,000 matches: 170 → 60 ms)
     ("page_texts", ["id"]),
 )
+
+
+def _indexes() -> list[tuple[str, list[str]]]:
+    out = list(_SORTS)
+    for table, facets in _FACETS.items():
+        out += [(table, [f, *(o for o in facets if o != f)]) for f in facets]
+    out += [
+        ("totals", ["latest", f, *(o for o in _LATEST_FACETS if o != f)]) for f in _LATEST_FACETS
+    ]
+    return out + list(_OTHERS)
 
 
 _WITHDRAWN = """
@@ -230,5 +231,5 @@ def apply(db: sqlite_utils.Database) -> None:
     _changes_table(db)
     for view in (_WITHDRAWN, _REVISED_FILES, _LATE_OR_MISSING):
         db.execute(view)
-    for table, columns in _INDEXES:
+    for table, columns in _indexes():
         db.table(table).create_index(columns, if_not_exists=True)
