@@ -41,27 +41,28 @@ _SORTS = (
     ("changes", ["time"]),
 )
 
-# Facets: each facet column of a table leads an index that holds the table's other facet
-# columns, so a page counts each facet from an index alone, also once a reader has picked
-# a value of another facet (disclosures of 2024 by portal: 155 → 5 ms). `latest` first
+# Facets: each facet column of a table leads an index that holds the table's sort column
+# next and then its other facet columns, so a page counts each facet from an index alone,
+# also once a reader has picked a value of another facet (disclosures of 2024 by portal:
+# 155 → 5 ms), and lists the picked value's newest rows from it in order. `latest` first
 # for the facets of latest_totals.
-_FACETS = {
-    "disclosures": ["portal_id", "unit_name", "year", "doc_type", "status"],
-    "totals": ["status", "extractor_version"],
-    "events": ["type", "portal_id"],
-    "files": ["kind"],
-    "attachments": ["status"],
-    "fetch_problems": ["kind", "portal_id", "crawl_id"],
-    "totals_by_function": ["name"],
-    "totals_evidence": ["field", "source"],
-    "totals_checks": ["name", "status"],
-    "page_versions": ["doc_type", "year"],
-    "section_crawls": ["portal_id", "section", "status", "family"],
-    "skipped": ["portal_id", "section", "reason"],
-    "fixity_problems": ["kind", "run_id"],
-    "redirects": ["portal_id"],
-    "calendar": ["portal_id", "status", "doc_type", "year"],
-    "changes": ["portal_id", "field"],
+_FACETS = {  # table: (the column its pages sort by, its facets)
+    "disclosures": ("publish_date", ["portal_id", "unit_name", "year", "doc_type", "status"]),
+    "totals": ("extracted_at", ["status", "extractor_version"]),
+    "events": ("time", ["type", "portal_id"]),
+    "files": ("first_seen", ["kind"]),
+    "attachments": ("first_seen", ["status"]),
+    "fetch_problems": ("time", ["kind", "portal_id", "crawl_id"]),
+    "totals_by_function": (None, ["name"]),
+    "totals_evidence": (None, ["field", "source"]),
+    "totals_checks": (None, ["name", "status"]),
+    "page_versions": ("first_seen", ["doc_type", "year"]),
+    "section_crawls": ("time", ["portal_id", "section", "status", "family"]),
+    "skipped": ("time", ["portal_id", "section", "reason"]),
+    "fixity_problems": ("time", ["kind", "run_id"]),
+    "redirects": ("time", ["portal_id"]),
+    "calendar": ("days_late", ["portal_id", "status", "doc_type", "year"]),
+    "changes": ("time", ["portal_id", "field"]),
 }
 _LATEST_FACETS = ["doc_type", "year", "status", "checks_failed"]  # latest_totals
 
@@ -80,14 +81,18 @@ _OTHERS = (
 
 def _indexes() -> list[tuple[str, list[str]]]:
     out = list(_SORTS)
-    for table, facets in _FACETS.items():
-        out += [(table, [f, *(o for o in facets if o != f)]) for f in facets]
+    for table, (sort, facets) in _FACETS.items():
+        then = [sort] if sort else []
+        out += [(table, [f, *then, *(o for o in facets if o != f)]) for f in facets]
     out += [
-        ("totals", ["latest", f, *(o for o in _LATEST_FACETS if o != f)]) for f in _LATEST_FACETS
+        ("totals", ["latest", f, "extracted_at", *(o for o in _LATEST_FACETS if o != f)])
+        for f in _LATEST_FACETS
     ]
     return out + list(_OTHERS)
 
 
+# `+d.year`, `+d.doc_type`: a filter on them (a picked facet) is checked on the few
+# withdrawn rows instead of leading SQLite to read every disclosure of that year (68 → 7 ms)
 _WITHDRAWN = """
 create view withdrawn as
 select * from (
@@ -96,8 +101,8 @@ select * from (
     d.withdrawn_at,
     d.title as disclosure,
     d.unit_name as unit,
-    d.year,
-    d.doc_type,
+    +d.year as year,
+    +d.doc_type as doc_type,
     null as attachment,
     d.url,
     null as last_sha256,
@@ -116,8 +121,8 @@ select * from (
     ) as withdrawn_at,
     d.title as disclosure,
     d.unit_name as unit,
-    d.year,
-    d.doc_type,
+    +d.year as year,
+    +d.doc_type as doc_type,
     a.name as attachment,
     a.url,
     a.current_sha256 as last_sha256,
