@@ -20,17 +20,19 @@ from extract.fields import AMOUNT_FIELDS
 
 EPSILON = 0.000001  # amounts are 万元 with at most 6 decimals: smaller is no change
 
+# `+type`: a file's revisions are found by its digest, not among all events of the type
 _REVISIONS = """
 select id, time, crawl_id, portal_id, disclosure_id, attachment_id, old_sha256, new_sha256
   from events
- where type = 'revised' and old_sha256 is not null and new_sha256 is not null and ({})
+ where +type = 'revised' and old_sha256 is not null and new_sha256 is not null and ({})
 """
 
-# the newest extractor version that read both files successfully
+# the newest extractor version that read both files successfully (`+status`: found by
+# the file's key, never by an index on status, whatever SQLite's statistics say)
 _COMMON_VERSION = """
 select o.extractor_version from totals o join totals n
-    on n.sha256 = ? and n.extractor_version = o.extractor_version and n.status = 'ok'
- where o.sha256 = ? and o.status = 'ok'
+    on n.sha256 = ? and n.extractor_version = o.extractor_version and +n.status = 'ok'
+ where o.sha256 = ? and +o.status = 'ok'
  order by cast(o.extractor_version as integer) desc limit 1
 """
 
