@@ -62,7 +62,8 @@ def amount_cell(value: Any) -> Markup | None:
     """1234.5 → `1,234.50` (万元), right-aligned; None for what is no number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return Markup('<span class="amount" title="万元">{}</span>').format(escape(f"{value:,.2f}"))
+    # digits, commas, a point and a sign: nothing to escape (this runs on every amount cell)
+    return Markup(f'<span class="amount" title="万元">{value:,.2f}</span>')
 
 
 def text_cell(value: Any, query: str | None = None, width: int = 90) -> Markup | None:
