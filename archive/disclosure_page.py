@@ -55,10 +55,8 @@ async def context(db: Database, disclosure_id: int) -> dict[str, Any] | None:
         sha = f.get("current_sha256")
         if not sha:
             continue
-        # the newest extraction (as latest_totals, without its scan of every file)
-        latest = await _rows(
-            db, "select * from totals where sha256 = ? order by rowid desc limit 1", [sha]
-        )
+        # the newest extraction of the file (the one latest_totals shows)
+        latest = await _rows(db, "select * from totals where sha256 = ? and latest = 1", [sha])
         if not latest:
             continue
         t = latest[0]
