@@ -2,9 +2,10 @@
 
 A thin layer: it reads what the archive knows, asks the revision rules
 (`archive/revisions.py`) what an observation changes, and writes the outcome in one
-transaction (the rows of a page's observation: `archive/page_writes.py`). Every write is idempotent (recording the same observation twice in a crawl
-adds nothing), and rows are never deleted: a withdrawn disclosure keeps its rows,
-versions and page history, with `status = 'withdrawn'`.
+transaction (the rows of a page's observation: `archive/page_writes.py`). Every write is
+idempotent (recording the same observation twice in a crawl adds nothing), and rows are
+never deleted: a withdrawn disclosure keeps its rows, versions and page history, with
+`status = 'withdrawn'`.
 
 The crawler never sees this: what a crawl needs to know of the archive (the pages to
 revisit, the validators of stored files) is handed to it as plain data
