@@ -167,12 +167,8 @@ def asgi_wrapper(datasette: Datasette) -> Any:
                 and _SEARCH_PATH.match(scope.get("path", ""))
                 and b"_search" in scope.get("query_string", b"")
             ):
-                typed = _typed_search(scope["query_string"])
-                scope = dict(
-                    scope,
-                    query_string=_cut_search(scope["query_string"]),
-                    **{TYPED_SEARCH: typed},
-                )
+                cut, typed = _cut_search(scope["query_string"])
+                scope = dict(scope, query_string=cut, **{TYPED_SEARCH: typed})
                 token = _SEARCHED.set(typed)  # for render_cell, which is given no request
                 try:
                     await app(scope, receive, send)
@@ -192,26 +188,23 @@ TYPED_SEARCH = "budget_archive.typed_search"
 _SEARCHED: ContextVar[str | None] = ContextVar("budget_archive_searched", default=None)
 
 
-def _typed_search(query_string: bytes) -> str | None:
-    from urllib.parse import parse_qs
-
-    typed = parse_qs(query_string.decode("latin-1")).get("_search")  # %-escapes: UTF-8
-    return typed[0] if typed and '"' not in typed[0] else None
-
-
-def _cut_search(query_string: bytes) -> bytes:
+def _cut_search(query_string: bytes) -> tuple[bytes, str | None]:
+    """The query string with its `_search` cut as the index is cut, and the `_search` as it
+    was typed (None when it was already cut: it has quotes)."""
     from urllib.parse import parse_qsl, urlencode
 
     from archive.search import fts_query
 
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)  # UTF-8 escapes
-    return urlencode(
+    typed = next((v for k, v in pairs if k == "_search" and '"' not in v), None)
+    cut = urlencode(
         [
             # a value with quotes is a query already cut (Datasette's own next-page links)
             (k, (fts_query(v) or v) if k.startswith("_search") and '"' not in v else v)
             for k, v in pairs
         ]
     ).encode("ascii")
+    return cut, typed
 
 
 #: Filters on these columns of `disclosures` are narrowed by its search index first
